@@ -1,0 +1,159 @@
+//! The same workloads on smol.
+//!
+//! smol has no runtime object with a thread-local `spawn`, so tasks are
+//! spawned on an explicit executor: a `LocalExecutor` driven on the calling
+//! thread by `smol::block_on(executor.run(..))` is smol's counterpart of a
+//! current-thread runtime. Tasks that spawn further tasks hold an `Rc` to it.
+//! `remote_spawn` needs an executor other threads can reach, so it uses a
+//! (thread-safe) `Executor`, still run by the calling thread only.
+//!
+//! Each function builds its executor up front and returns a
+//! [`Runner`] that owns it, as the Tokio-API versions do.
+
+use std::rc::Rc;
+use std::sync::Arc;
+
+use smol::{Executor, LocalExecutor, Task};
+use tokio::sync::oneshot;
+
+use crate::remote::RemoteThread;
+use crate::suite::{
+    Runner, BLOCKING_CALLS, CHAIN_LENGTH, PING_PONGS, REMOTE_TASKS, SPAWN_MANY_TASKS,
+    YIELDS_PER_TASK, YIELD_TASKS,
+};
+
+/// An executor for the current thread, shareable with the tasks it runs.
+type SharedLocalExecutor = Rc<LocalExecutor<'static>>;
+
+/// A task on the executor spawns `SPAWN_MANY_TASKS` no-op tasks, then awaits
+/// every task handle.
+pub(crate) fn spawn_many_local() -> Runner {
+    let executor: SharedLocalExecutor = Rc::new(LocalExecutor::new());
+    Box::new(move || {
+        let task_executor = Rc::clone(&executor);
+        smol::block_on(executor.run(executor.spawn(async move {
+            let tasks: Vec<Task<()>> = (0..SPAWN_MANY_TASKS)
+                .map(|_| task_executor.spawn(async {}))
+                .collect();
+            for task in tasks {
+                task.await;
+            }
+        })));
+    })
+}
+
+/// `YIELD_TASKS` tasks, each calling `yield_now` `YIELDS_PER_TASK` times;
+/// all awaited.
+pub(crate) fn yield_many() -> Runner {
+    let executor = LocalExecutor::new();
+    Box::new(move || {
+        smol::block_on(executor.run(async {
+            let tasks: Vec<Task<()>> = (0..YIELD_TASKS)
+                .map(|_| {
+                    executor.spawn(async {
+                        for _ in 0..YIELDS_PER_TASK {
+                            smol::future::yield_now().await;
+                        }
+                    })
+                })
+                .collect();
+            for task in tasks {
+                task.await;
+            }
+        }));
+    })
+}
+
+/// `PING_PONGS` tasks; each spawns a fresh peer, sends it a ping over one
+/// oneshot and waits for the pong on another.
+pub(crate) fn ping_pong() -> Runner {
+    let executor: SharedLocalExecutor = Rc::new(LocalExecutor::new());
+    Box::new(move || {
+        smol::block_on(executor.run(async {
+            let tasks: Vec<Task<()>> = (0..PING_PONGS)
+                .map(|_| {
+                    let peer_executor = Rc::clone(&executor);
+                    executor.spawn(async move {
+                        let (ping_tx, ping_rx) = oneshot::channel::<()>();
+                        let (pong_tx, pong_rx) = oneshot::channel::<()>();
+                        peer_executor
+                            .spawn(async move {
+                                ping_rx.await.expect("ping sender dropped");
+                                pong_tx.send(()).expect("pong receiver dropped");
+                            })
+                            .detach();
+                        ping_tx.send(()).expect("ping receiver dropped");
+                        pong_rx.await.expect("pong sender dropped");
+                    })
+                })
+                .collect();
+            for task in tasks {
+                task.await;
+            }
+        }));
+    })
+}
+
+/// Spawns the next link of the chain on `executor`, or signals `done` once
+/// `remaining` reaches zero.
+fn spawn_chain_link(executor: SharedLocalExecutor, remaining: usize, done: oneshot::Sender<()>) {
+    if remaining == 0 {
+        done.send(()).expect("chain receiver dropped");
+    } else {
+        let next_executor = Rc::clone(&executor);
+        executor
+            .spawn(async move { spawn_chain_link(next_executor, remaining - 1, done) })
+            .detach();
+    }
+}
+
+/// A chain of `CHAIN_LENGTH` tasks, each spawning the next; the last one
+/// signals completion through a oneshot.
+pub(crate) fn chained_spawn() -> Runner {
+    let executor: SharedLocalExecutor = Rc::new(LocalExecutor::new());
+    Box::new(move || {
+        smol::block_on(executor.run(async {
+            let (done_tx, done_rx) = oneshot::channel();
+            spawn_chain_link(Rc::clone(&executor), CHAIN_LENGTH, done_tx);
+            done_rx.await.expect("chain dropped its sender");
+        }));
+    })
+}
+
+/// Submits `BLOCKING_CALLS` no-op closures to smol's blocking pool
+/// (`smol::unblock`), then awaits them all.
+pub(crate) fn spawn_blocking() -> Runner {
+    let executor = LocalExecutor::new();
+    Box::new(move || {
+        smol::block_on(executor.run(async {
+            let tasks: Vec<Task<()>> = (0..BLOCKING_CALLS).map(|_| smol::unblock(|| ())).collect();
+            for task in tasks {
+                task.await;
+            }
+        }));
+    })
+}
+
+/// A plain thread spawns `REMOTE_TASKS` no-op tasks on the executor while
+/// this thread runs it, waiting for the task handles; then every task is
+/// awaited.
+pub(crate) fn remote_spawn() -> Runner {
+    let executor = Arc::new(Executor::new());
+    let remote = RemoteThread::shared();
+    Box::new(move || {
+        let spawner = Arc::clone(&executor);
+        let (tasks_tx, tasks_rx) = oneshot::channel();
+        remote.run(move || {
+            let tasks: Vec<Task<()>> = (0..REMOTE_TASKS).map(|_| spawner.spawn(async {})).collect();
+            if tasks_tx.send(tasks).is_err() {
+                panic!("executor stopped waiting for the remote tasks");
+            }
+        });
+        smol::block_on(executor.run(async {
+            let tasks = tasks_rx.await.expect("remote thread dropped the tasks");
+            for task in tasks {
+                task.await;
+            }
+        }));
+    })
+}

@@ -1,0 +1,181 @@
+//! The list of workloads: what each one measures, how big it is, and how to
+//! set it up on each contender.
+//!
+//! Every workload exists once per contender. For eddy and tokio the code is
+//! literally the same (see [`crate::tokio_api`]); smol gets a hand-written
+//! equivalent in [`crate::smol_rt`].
+//!
+//! Adding a multi-thread variant means: a `multi_thread()` constructor next
+//! to `current_thread()` in [`crate::tokio_api`], an `Executor`-with-threads
+//! version in [`crate::smol_rt`], a `Flavor::MultiThread` variant here, and
+//! new entries in [`all`] that pass the multi-thread runtime to the same
+//! workload functions.
+
+use std::fmt;
+
+use crate::smol_rt;
+use crate::tokio_api::{eddy_rt, tokio_rt};
+
+/// Tasks spawned (and awaited) by `spawn_many_local`.
+pub(crate) const SPAWN_MANY_TASKS: usize = 10_000;
+/// Tasks in `yield_many`.
+pub(crate) const YIELD_TASKS: usize = 200;
+/// `yield_now` calls made by each task of `yield_many`.
+pub(crate) const YIELDS_PER_TASK: usize = 500;
+/// Ping-pong exchanges in `ping_pong` (each one spawns two tasks).
+pub(crate) const PING_PONGS: usize = 1_000;
+/// Length of the spawn chain in `chained_spawn`.
+pub(crate) const CHAIN_LENGTH: usize = 1_000;
+/// Blocking closures in `spawn_blocking`.
+pub(crate) const BLOCKING_CALLS: usize = 1_000;
+/// Tasks spawned from a foreign thread in `remote_spawn`.
+pub(crate) const REMOTE_TASKS: usize = 10_000;
+
+/// One prepared run of a workload on one contender: the runtime (or
+/// executor) is built when the `Runner` is created, and each call runs the
+/// workload once to completion.
+pub(crate) type Runner = Box<dyn FnMut()>;
+
+/// A runtime under test.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Contender {
+    /// This project.
+    Eddy,
+    /// The reference: ratios are relative to tokio.
+    Tokio,
+    /// smol, driven through `async-executor`.
+    Smol,
+}
+
+impl Contender {
+    /// All contenders, in the order they appear in the table.
+    pub(crate) const ALL: [Contender; 3] = [Contender::Eddy, Contender::Tokio, Contender::Smol];
+
+    /// Lower-case name, as printed in the table.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Contender::Eddy => "eddy",
+            Contender::Tokio => "tokio",
+            Contender::Smol => "smol",
+        }
+    }
+
+    /// Position of this contender in [`Contender::ALL`].
+    pub(crate) fn index(self) -> usize {
+        match self {
+            Contender::Eddy => 0,
+            Contender::Tokio => 1,
+            Contender::Smol => 2,
+        }
+    }
+}
+
+/// Which kind of scheduler a workload runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Flavor {
+    /// `Builder::new_current_thread()` for eddy and tokio, `LocalExecutor`
+    /// (or a single `Executor::run`) on the calling thread for smol.
+    CurrentThread,
+}
+
+impl fmt::Display for Flavor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Flavor::CurrentThread => f.write_str("current_thread"),
+        }
+    }
+}
+
+/// One benchmark, available on every contender.
+pub(crate) struct Workload {
+    /// Name used in the table and matched by the command-line filter.
+    pub(crate) name: &'static str,
+    /// Scheduler kind.
+    pub(crate) flavor: Flavor,
+    /// How many elementary operations one iteration performs.
+    pub(crate) ops_per_iteration: usize,
+    /// What one of those operations is ("task", "yield", ...).
+    pub(crate) op_unit: &'static str,
+    /// Builds the runtime for `contender` and returns the prepared workload.
+    pub(crate) setup: fn(Contender) -> Runner,
+}
+
+impl Workload {
+    /// Name with the flavor, e.g. `current_thread/spawn_many_local`; this is
+    /// what the filter matches against.
+    pub(crate) fn full_name(&self) -> String {
+        format!("{}/{}", self.flavor, self.name)
+    }
+}
+
+/// Every workload, in the order they run and are printed.
+pub(crate) fn all() -> Vec<Workload> {
+    vec![
+        Workload {
+            name: "spawn_many_local",
+            flavor: Flavor::CurrentThread,
+            ops_per_iteration: SPAWN_MANY_TASKS,
+            op_unit: "task",
+            setup: |contender| match contender {
+                Contender::Eddy => eddy_rt::spawn_many_local(eddy_rt::current_thread()),
+                Contender::Tokio => tokio_rt::spawn_many_local(tokio_rt::current_thread()),
+                Contender::Smol => smol_rt::spawn_many_local(),
+            },
+        },
+        Workload {
+            name: "yield_many",
+            flavor: Flavor::CurrentThread,
+            ops_per_iteration: YIELD_TASKS * YIELDS_PER_TASK,
+            op_unit: "yield",
+            setup: |contender| match contender {
+                Contender::Eddy => eddy_rt::yield_many(eddy_rt::current_thread()),
+                Contender::Tokio => tokio_rt::yield_many(tokio_rt::current_thread()),
+                Contender::Smol => smol_rt::yield_many(),
+            },
+        },
+        Workload {
+            name: "ping_pong",
+            flavor: Flavor::CurrentThread,
+            ops_per_iteration: PING_PONGS,
+            op_unit: "ping-pong",
+            setup: |contender| match contender {
+                Contender::Eddy => eddy_rt::ping_pong(eddy_rt::current_thread()),
+                Contender::Tokio => tokio_rt::ping_pong(tokio_rt::current_thread()),
+                Contender::Smol => smol_rt::ping_pong(),
+            },
+        },
+        Workload {
+            name: "chained_spawn",
+            flavor: Flavor::CurrentThread,
+            ops_per_iteration: CHAIN_LENGTH,
+            op_unit: "spawn",
+            setup: |contender| match contender {
+                Contender::Eddy => eddy_rt::chained_spawn(eddy_rt::current_thread()),
+                Contender::Tokio => tokio_rt::chained_spawn(tokio_rt::current_thread()),
+                Contender::Smol => smol_rt::chained_spawn(),
+            },
+        },
+        Workload {
+            name: "spawn_blocking",
+            flavor: Flavor::CurrentThread,
+            ops_per_iteration: BLOCKING_CALLS,
+            op_unit: "call",
+            setup: |contender| match contender {
+                Contender::Eddy => eddy_rt::spawn_blocking(eddy_rt::current_thread()),
+                Contender::Tokio => tokio_rt::spawn_blocking(tokio_rt::current_thread()),
+                Contender::Smol => smol_rt::spawn_blocking(),
+            },
+        },
+        Workload {
+            name: "remote_spawn",
+            flavor: Flavor::CurrentThread,
+            ops_per_iteration: REMOTE_TASKS,
+            op_unit: "task",
+            setup: |contender| match contender {
+                Contender::Eddy => eddy_rt::remote_spawn(eddy_rt::current_thread()),
+                Contender::Tokio => tokio_rt::remote_spawn(tokio_rt::current_thread()),
+                Contender::Smol => smol_rt::remote_spawn(),
+            },
+        },
+    ]
+}

@@ -1,0 +1,168 @@
+//! Workloads for runtimes with Tokio's API, written once and instantiated for
+//! each such crate, so eddy and tokio run literally the same code.
+//!
+//! `tokio_api_workloads!` expands to a module with one function per
+//! workload. Each function takes an already-built runtime and returns a
+//! [`Runner`](crate::suite::Runner) that owns it; building (and dropping) the
+//! runtime therefore stays outside the timed region.
+//!
+//! Channels come from `tokio::sync::oneshot` for every contender: it works on
+//! any executor, so the synchronisation cost is the same everywhere.
+
+/// Expands to `mod $module { ... }` holding every workload written against
+/// the crate `$krate`, which must expose Tokio's API paths.
+macro_rules! tokio_api_workloads {
+    ($module:ident, $krate:ident) => {
+        #[doc = concat!("Workloads running on `", stringify!($krate), "`.")]
+        pub(crate) mod $module {
+            use ::tokio::sync::oneshot;
+            use ::$krate::runtime::{Builder, Runtime};
+            use ::$krate::task::JoinHandle;
+
+            use crate::remote::RemoteThread;
+            use crate::suite::{
+                Runner, BLOCKING_CALLS, CHAIN_LENGTH, PING_PONGS, REMOTE_TASKS, SPAWN_MANY_TASKS,
+                YIELDS_PER_TASK, YIELD_TASKS,
+            };
+
+            /// A current-thread runtime with no drivers enabled: eddy has no
+            /// IO or time driver yet, so neither contender gets one.
+            pub(crate) fn current_thread() -> Runtime {
+                Builder::new_current_thread()
+                    .build()
+                    .expect("failed to build a current-thread runtime")
+            }
+
+            /// Inside `block_on`, a task spawns `SPAWN_MANY_TASKS` no-op tasks
+            /// (so every spawn is local to the runtime), then awaits every
+            /// `JoinHandle`.
+            pub(crate) fn spawn_many_local(runtime: Runtime) -> Runner {
+                Box::new(move || {
+                    runtime.block_on(async {
+                        let spawner = ::$krate::spawn(async {
+                            let handles: Vec<JoinHandle<()>> = (0..SPAWN_MANY_TASKS)
+                                .map(|_| ::$krate::spawn(async {}))
+                                .collect();
+                            for handle in handles {
+                                handle.await.expect("no-op task failed");
+                            }
+                        });
+                        spawner.await.expect("spawning task failed");
+                    });
+                })
+            }
+
+            /// `YIELD_TASKS` tasks, each calling `yield_now` `YIELDS_PER_TASK`
+            /// times; all awaited.
+            pub(crate) fn yield_many(runtime: Runtime) -> Runner {
+                Box::new(move || {
+                    runtime.block_on(async {
+                        let handles: Vec<JoinHandle<()>> = (0..YIELD_TASKS)
+                            .map(|_| {
+                                ::$krate::spawn(async {
+                                    for _ in 0..YIELDS_PER_TASK {
+                                        ::$krate::task::yield_now().await;
+                                    }
+                                })
+                            })
+                            .collect();
+                        for handle in handles {
+                            handle.await.expect("yielding task failed");
+                        }
+                    });
+                })
+            }
+
+            /// `PING_PONGS` tasks; each spawns a fresh peer, sends it a ping
+            /// over one oneshot and waits for the pong on another.
+            pub(crate) fn ping_pong(runtime: Runtime) -> Runner {
+                Box::new(move || {
+                    runtime.block_on(async {
+                        let handles: Vec<JoinHandle<()>> = (0..PING_PONGS)
+                            .map(|_| {
+                                ::$krate::spawn(async {
+                                    let (ping_tx, ping_rx) = oneshot::channel::<()>();
+                                    let (pong_tx, pong_rx) = oneshot::channel::<()>();
+                                    ::$krate::spawn(async move {
+                                        ping_rx.await.expect("ping sender dropped");
+                                        pong_tx.send(()).expect("pong receiver dropped");
+                                    });
+                                    ping_tx.send(()).expect("ping receiver dropped");
+                                    pong_rx.await.expect("pong sender dropped");
+                                })
+                            })
+                            .collect();
+                        for handle in handles {
+                            handle.await.expect("ping task failed");
+                        }
+                    });
+                })
+            }
+
+            /// Spawns the next link of the chain, or signals `done` once
+            /// `remaining` reaches zero.
+            fn spawn_chain_link(remaining: usize, done: oneshot::Sender<()>) {
+                if remaining == 0 {
+                    done.send(()).expect("chain receiver dropped");
+                } else {
+                    ::$krate::spawn(async move { spawn_chain_link(remaining - 1, done) });
+                }
+            }
+
+            /// A chain of `CHAIN_LENGTH` tasks, each spawning the next; the
+            /// last one signals completion through a oneshot.
+            pub(crate) fn chained_spawn(runtime: Runtime) -> Runner {
+                Box::new(move || {
+                    runtime.block_on(async {
+                        let (done_tx, done_rx) = oneshot::channel();
+                        spawn_chain_link(CHAIN_LENGTH, done_tx);
+                        done_rx.await.expect("chain dropped its sender");
+                    });
+                })
+            }
+
+            /// Submits `BLOCKING_CALLS` no-op closures to the blocking pool,
+            /// then awaits them all.
+            pub(crate) fn spawn_blocking(runtime: Runtime) -> Runner {
+                Box::new(move || {
+                    runtime.block_on(async {
+                        let handles: Vec<JoinHandle<()>> = (0..BLOCKING_CALLS)
+                            .map(|_| ::$krate::task::spawn_blocking(|| ()))
+                            .collect();
+                        for handle in handles {
+                            handle.await.expect("blocking closure failed");
+                        }
+                    });
+                })
+            }
+
+            /// A plain (non-runtime) thread spawns `REMOTE_TASKS` no-op tasks
+            /// through a `Handle` while this thread sits in `block_on`,
+            /// waiting for the handles; then every task is awaited.
+            pub(crate) fn remote_spawn(runtime: Runtime) -> Runner {
+                let remote = RemoteThread::shared();
+                Box::new(move || {
+                    let handle = runtime.handle().clone();
+                    let (handles_tx, handles_rx) = oneshot::channel();
+                    remote.run(move || {
+                        let handles: Vec<JoinHandle<()>> =
+                            (0..REMOTE_TASKS).map(|_| handle.spawn(async {})).collect();
+                        // `JoinHandle` need not be `Debug`, so no `expect` here.
+                        if handles_tx.send(handles).is_err() {
+                            panic!("runtime stopped waiting for the remote handles");
+                        }
+                    });
+                    runtime.block_on(async {
+                        let handles = handles_rx.await.expect("remote thread dropped the handles");
+                        for handle in handles {
+                            handle.await.expect("remotely spawned task failed");
+                        }
+                    });
+                })
+            }
+        }
+    };
+}
+
+tokio_api_workloads!(eddy_rt, eddy);
+tokio_api_workloads!(tokio_rt, tokio);

@@ -1,0 +1,106 @@
+//! A first look at eddy: run this before anything else.
+//!
+//! ```text
+//! cargo run --release --example tour
+//! ```
+//!
+//! It builds a runtime, spawns and joins tasks, aborts one, sends blocking work to the blocking
+//! pool, shows what a panicking task looks like from the outside, and prints what happened.
+
+use eddy::runtime::Builder;
+use eddy::task;
+use std::time::Instant;
+
+fn main() {
+    let rt = Builder::new_current_thread()
+        .name("tour")
+        .thread_name("tour-blocking")
+        .build()
+        .expect("failed to build the runtime");
+    println!(
+        "runtime {:?} (id {}, flavor {:?})",
+        rt.handle().name().unwrap_or("unnamed"),
+        rt.handle().id(),
+        rt.handle().runtime_flavor()
+    );
+
+    rt.block_on(async {
+        // 1. Spawn tasks and join them: each runs concurrently with this block.
+        let started = Instant::now();
+        let squares: Vec<_> = (1..=5u64)
+            .map(|n| eddy::spawn(async move { n * n }))
+            .collect();
+        let mut sum = 0;
+        for handle in squares {
+            sum += handle.await.expect("a square task failed");
+        }
+        println!("joined 5 tasks: sum of squares = {sum}");
+
+        // 2. Many small tasks: spawning is cheap.
+        let many: Vec<_> = (0..10_000u64)
+            .map(|n| eddy::spawn(async move { n }))
+            .collect();
+        let mut total = 0;
+        for handle in many {
+            total += handle.await.unwrap();
+        }
+        println!(
+            "spawned and joined 10,000 tasks (sum {total}) in {:?}",
+            started.elapsed()
+        );
+
+        // 3. Abort a task that would never finish.
+        let stuck = eddy::spawn(std::future::pending::<()>());
+        let id = stuck.id();
+        stuck.abort();
+        let err = stuck.await.unwrap_err();
+        println!(
+            "aborted task {id}: is_cancelled = {} ({err})",
+            err.is_cancelled()
+        );
+
+        // 4. Blocking work runs on the blocking pool, not on the scheduler thread.
+        let blocking = task::spawn_blocking(|| {
+            let thread = std::thread::current();
+            let name = thread.name().unwrap_or("?").to_string();
+            let sum: u64 = (1..=1_000_000u64).sum();
+            (name, sum)
+        });
+        let (thread, sum) = blocking.await.unwrap();
+        println!("spawn_blocking ran on thread {thread:?} and summed to {sum}");
+
+        // 5. A panicking task does not take the runtime down; its JoinHandle reports it.
+        //    (The default panic hook would print the panic too; silence it for this demo.)
+        let default_hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let panicky = eddy::spawn(async { panic!("boom") });
+        let err = panicky.await.unwrap_err();
+        std::panic::set_hook(default_hook);
+        println!("a task panicked and the runtime carried on: {err}");
+
+        // 6. Tasks take turns: yield_now lets the others run.
+        let counter = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let yielders: Vec<_> = (0..3)
+            .map(|_| {
+                let counter = counter.clone();
+                eddy::spawn(async move {
+                    for _ in 0..100 {
+                        counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        task::yield_now().await;
+                    }
+                })
+            })
+            .collect();
+        for handle in yielders {
+            handle.await.unwrap();
+        }
+        println!(
+            "3 tasks yielded 100 times each: {} steps in all",
+            counter.load(std::sync::atomic::Ordering::Relaxed)
+        );
+    });
+
+    // Dropping the runtime cancels what is left and waits for running blocking work.
+    drop(rt);
+    println!("runtime shut down cleanly");
+}

@@ -1,0 +1,46 @@
+//! eddy is an asynchronous runtime for Rust with Tokio's API.
+//!
+//! A program written against Tokio's `runtime` and `task` modules switches to eddy by changing
+//! the crate name. eddy's own goals are speed on every workload we measure, and a runtime that
+//! is open inside: what Tokio keeps behind `--cfg tokio_unstable` ships stable here.
+//!
+//! # A first program
+//!
+//! ```
+//! use eddy::runtime::Builder;
+//!
+//! let rt = Builder::new_current_thread().build().unwrap();
+//! rt.block_on(async {
+//!     // Tasks run concurrently with the code that spawned them.
+//!     let greeting = eddy::spawn(async { "hello" });
+//!     // Blocking work goes to the blocking pool.
+//!     let answer = eddy::task::spawn_blocking(|| 6 * 7);
+//!     assert_eq!(greeting.await.unwrap(), "hello");
+//!     assert_eq!(answer.await.unwrap(), 42);
+//! });
+//! ```
+//!
+//! # What is here
+//!
+//! | module      | what works today                                                        |
+//! |-------------|-------------------------------------------------------------------------|
+//! | [`runtime`] | the current-thread runtime, `Handle`, enter guards, the blocking pool   |
+//! | [`task`]    | `spawn`, `spawn_blocking`, `JoinHandle`, `AbortHandle`, `JoinError`, task ids, `yield_now`, coop budget |
+//!
+//! The multi-thread scheduler, timers, IO, signals, `LocalSet` and the macros follow.
+//!
+//! # Cargo features
+//!
+//! | feature    | what it adds (once the issue that fills it lands)                        |
+//! |------------|--------------------------------------------------------------------------|
+//! | `tokio-io` | Tokio's `AsyncRead`/`AsyncWrite` on eddy's net types                     |
+//! | `tracing`  | tracing spans for tasks                                                  |
+//! | `hyper`    | adapters for hyper                                                       |
+//! | `io-uring` | an io_uring driver on Linux                                              |
+
+pub(crate) mod loom;
+pub mod runtime;
+pub mod task;
+pub(crate) mod util;
+
+pub use task::spawn;

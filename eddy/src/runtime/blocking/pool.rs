@@ -1,0 +1,276 @@
+//! The pool's threads and queue.
+//!
+//! Contract (all under `Inner::shared`'s lock):
+//! * `num_idle` counts threads waiting on the condvar that nobody has claimed yet. A spawn that
+//!   finds one claims it: `num_idle -= 1; num_notify += 1`, then signals. A waiting thread only
+//!   counts a wake-up as its claim when `num_notify > 0`, so spurious wake-ups claim nothing.
+//! * A thread that times out unclaimed removes itself (`num_idle -= 1`) and exits; it parks its
+//!   own `JoinHandle` in `last_exiting_thread` and joins the previous one, so exited threads are
+//!   always reaped without a list that grows.
+//! * `shutdown` is set once. After it, spawns cancel their task, and threads cancel what is
+//!   still queued and exit.
+
+use super::schedule::BlockingSchedule;
+use super::shutdown;
+use super::task::BlockingTask;
+use crate::loom::{thread, Arc, Condvar, Mutex};
+use crate::runtime::config::{Callback, ThreadNameFn};
+use crate::runtime::task::{self, JoinHandle, UnownedTask};
+use crate::runtime::{context, scheduler};
+use crate::util::error;
+use std::collections::{HashMap, VecDeque};
+use std::fmt;
+use std::io;
+use std::time::Duration;
+
+/// Owned by the `Runtime`; shuts the pool down when the runtime goes.
+pub(crate) struct BlockingPool {
+    spawner: Spawner,
+    shutdown_rx: shutdown::Receiver,
+}
+
+/// Spawns blocking work; held by the scheduler handle.
+#[derive(Clone)]
+pub(crate) struct Spawner {
+    inner: Arc<Inner>,
+}
+
+/// What the builder configures.
+pub(crate) struct PoolConfig {
+    pub(crate) thread_name: ThreadNameFn,
+    pub(crate) stack_size: Option<usize>,
+    pub(crate) after_start: Option<Callback>,
+    pub(crate) before_stop: Option<Callback>,
+    pub(crate) thread_cap: usize,
+    pub(crate) keep_alive: Duration,
+}
+
+struct Inner {
+    shared: Mutex<Shared>,
+    condvar: Condvar,
+    config: PoolConfig,
+}
+
+type Task = UnownedTask<BlockingSchedule>;
+
+struct Shared {
+    queue: VecDeque<Task>,
+    num_threads: usize,
+    num_idle: usize,
+    num_notify: usize,
+    shutdown: bool,
+    /// Cloned into every thread; dropped here at shutdown.
+    shutdown_tx: Option<shutdown::Sender>,
+    last_exiting_thread: Option<thread::JoinHandle<()>>,
+    threads: HashMap<usize, thread::JoinHandle<()>>,
+    next_thread_index: usize,
+}
+
+impl BlockingPool {
+    pub(crate) fn new(config: PoolConfig) -> BlockingPool {
+        let (shutdown_tx, shutdown_rx) = shutdown::channel();
+        BlockingPool {
+            spawner: Spawner {
+                inner: Arc::new(Inner {
+                    shared: Mutex::new(Shared {
+                        queue: VecDeque::new(),
+                        num_threads: 0,
+                        num_idle: 0,
+                        num_notify: 0,
+                        shutdown: false,
+                        shutdown_tx: Some(shutdown_tx),
+                        last_exiting_thread: None,
+                        threads: HashMap::new(),
+                        next_thread_index: 0,
+                    }),
+                    condvar: Condvar::new(),
+                    config,
+                }),
+            },
+            shutdown_rx,
+        }
+    }
+
+    pub(crate) fn spawner(&self) -> &Spawner {
+        &self.spawner
+    }
+
+    /// Stops the pool: cancels queued work, then waits for running closures — forever with
+    /// `None`, at most `timeout` otherwise (zero: not at all). Later calls do nothing.
+    pub(crate) fn shutdown(&mut self, timeout: Option<Duration>) {
+        let mut shared = self.spawner.inner.shared.lock();
+        if shared.shutdown {
+            return;
+        }
+        shared.shutdown = true;
+        shared.shutdown_tx = None;
+        self.spawner.inner.condvar.notify_all();
+        let last_exited = shared.last_exiting_thread.take();
+        let threads = std::mem::take(&mut shared.threads);
+        drop(shared);
+
+        if self.shutdown_rx.wait(timeout) {
+            // Every thread dropped its sender, so these joins return promptly.
+            let me = thread::current().id();
+            for handle in last_exited.into_iter().chain(threads.into_values()) {
+                if handle.thread().id() != me {
+                    let _ = handle.join();
+                }
+            }
+        }
+    }
+}
+
+impl Drop for BlockingPool {
+    fn drop(&mut self) {
+        self.shutdown(None);
+    }
+}
+
+impl fmt::Debug for BlockingPool {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BlockingPool").finish_non_exhaustive()
+    }
+}
+
+impl Spawner {
+    /// Runs `func` on a pool thread; after shutdown the JoinHandle resolves to a cancellation.
+    pub(crate) fn spawn_blocking<F, R>(&self, rt: &scheduler::Handle, func: F) -> JoinHandle<R>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        let id = task::Id::next();
+        let (task, join) = task::unowned(BlockingTask::new(func), BlockingSchedule, id);
+        self.spawn_task(task, rt);
+        join
+    }
+
+    fn spawn_task(&self, task: Task, rt: &scheduler::Handle) {
+        let mut shared = self.inner.shared.lock();
+        if shared.shutdown {
+            drop(shared);
+            task.shutdown();
+            return;
+        }
+        shared.queue.push_back(task);
+        if shared.num_idle > 0 {
+            shared.num_idle -= 1;
+            shared.num_notify += 1;
+            self.inner.condvar.notify_one();
+            return;
+        }
+        if shared.num_threads == self.inner.config.thread_cap {
+            // Every thread is busy and no more may start: the task waits in the queue.
+            return;
+        }
+        let Some(shutdown_tx) = shared.shutdown_tx.clone() else {
+            return;
+        };
+        let index = shared.next_thread_index;
+        shared.next_thread_index += 1;
+        match self.spawn_thread(shutdown_tx, rt, index) {
+            Ok(handle) => {
+                shared.num_threads += 1;
+                shared.threads.insert(index, handle);
+            }
+            // With no thread at all the task would wait forever: that is fatal.
+            Err(e) if shared.num_threads == 0 => {
+                drop(shared);
+                panic!("{}: {e}", error::OS_CANNOT_SPAWN_THREAD);
+            }
+            // A busy thread will take the task when it is done.
+            Err(_) => {}
+        }
+    }
+
+    fn spawn_thread(
+        &self,
+        shutdown_tx: shutdown::Sender,
+        rt: &scheduler::Handle,
+        index: usize,
+    ) -> io::Result<thread::JoinHandle<()>> {
+        let mut builder = thread::Builder::new().name((self.inner.config.thread_name)());
+        if let Some(stack_size) = self.inner.config.stack_size {
+            builder = builder.stack_size(stack_size);
+        }
+        let rt = rt.clone();
+        let inner = self.inner.clone();
+        builder.spawn(move || {
+            // Closures on this thread see the runtime as current.
+            let _current = context::try_set_current(&rt);
+            drop(rt);
+            inner.run(index);
+            drop(shutdown_tx);
+        })
+    }
+}
+
+impl fmt::Debug for Spawner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("blocking::Spawner").finish_non_exhaustive()
+    }
+}
+
+impl Inner {
+    /// A pool thread's life: run queued work, wait idle, exit on keep-alive timeout or shutdown.
+    fn run(&self, index: usize) {
+        if let Some(after_start) = &self.config.after_start {
+            after_start();
+        }
+        let mut shared = self.shared.lock();
+        let mut exited_before_me = None;
+        'work: loop {
+            while !shared.shutdown {
+                let Some(task) = shared.queue.pop_front() else {
+                    break;
+                };
+                drop(shared);
+                task.run();
+                shared = self.shared.lock();
+            }
+
+            if !shared.shutdown {
+                shared.num_idle += 1;
+                loop {
+                    let (guard, timed_out) =
+                        self.condvar.wait_timeout(shared, self.config.keep_alive);
+                    shared = guard;
+                    if shared.num_notify > 0 {
+                        // Claimed by a spawn, which already took us off `num_idle`.
+                        shared.num_notify -= 1;
+                        continue 'work;
+                    }
+                    if shared.shutdown {
+                        shared.num_idle -= 1;
+                        break;
+                    }
+                    if timed_out {
+                        shared.num_idle -= 1;
+                        let me = shared.threads.remove(&index);
+                        exited_before_me = std::mem::replace(&mut shared.last_exiting_thread, me);
+                        break 'work;
+                    }
+                    // A spurious wake-up: wait again.
+                }
+            }
+
+            // Shutdown: cancel what never started, then leave.
+            while let Some(task) = shared.queue.pop_front() {
+                drop(shared);
+                task.shutdown();
+                shared = self.shared.lock();
+            }
+            break;
+        }
+        shared.num_threads -= 1;
+        drop(shared);
+
+        if let Some(before_stop) = &self.config.before_stop {
+            before_stop();
+        }
+        if let Some(handle) = exited_before_me {
+            let _ = handle.join();
+        }
+    }
+}

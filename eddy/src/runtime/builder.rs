@@ -1,0 +1,263 @@
+//! `Builder`: configures and builds a `Runtime`.
+
+use crate::runtime::blocking::{BlockingPool, PoolConfig};
+use crate::runtime::config::{Callback, Config, ThreadNameFn};
+use crate::runtime::scheduler::{self, current_thread::CurrentThread};
+use crate::runtime::{driver::Driver, Handle, Runtime, RuntimeScheduler};
+use crate::util::error;
+use std::fmt;
+use std::io;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Builds a runtime with custom settings.
+///
+/// ```
+/// use eddy::runtime::Builder;
+///
+/// let rt = Builder::new_current_thread()
+///     .thread_name("my-blocking-pool")
+///     .max_blocking_threads(8)
+///     .build()
+///     .unwrap();
+/// assert_eq!(rt.block_on(async { 1 + 1 }), 2);
+/// ```
+pub struct Builder {
+    kind: Kind,
+    max_blocking_threads: usize,
+    thread_name: ThreadNameFn,
+    thread_stack_size: Option<usize>,
+    after_start: Option<Callback>,
+    before_stop: Option<Callback>,
+    before_park: Option<Callback>,
+    after_unpark: Option<Callback>,
+    keep_alive: Option<Duration>,
+    global_queue_interval: Option<u32>,
+    event_interval: u32,
+    name: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    CurrentThread,
+}
+
+/// Default of `max_blocking_threads`.
+const DEFAULT_MAX_BLOCKING_THREADS: usize = 512;
+/// Default of `thread_keep_alive`.
+const DEFAULT_KEEP_ALIVE: Duration = Duration::from_secs(10);
+/// Default of `event_interval`: a prime, so it does not beat against `global_queue_interval`.
+const DEFAULT_EVENT_INTERVAL: u32 = 61;
+
+impl Builder {
+    /// A builder for the current-thread runtime: every task runs on the thread that calls
+    /// `block_on`.
+    pub fn new_current_thread() -> Builder {
+        Builder::new(Kind::CurrentThread)
+    }
+
+    fn new(kind: Kind) -> Builder {
+        Builder {
+            kind,
+            max_blocking_threads: DEFAULT_MAX_BLOCKING_THREADS,
+            thread_name: Arc::new(|| "eddy-runtime-worker".to_string()),
+            thread_stack_size: None,
+            after_start: None,
+            before_stop: None,
+            before_park: None,
+            after_unpark: None,
+            keep_alive: None,
+            global_queue_interval: None,
+            event_interval: DEFAULT_EVENT_INTERVAL,
+            name: None,
+        }
+    }
+
+    /// The most threads the blocking pool may run at once (default 512).
+    ///
+    /// # Panics
+    /// Panics when `val` is 0.
+    #[track_caller]
+    pub fn max_blocking_threads(&mut self, val: usize) -> &mut Self {
+        assert!(val > 0, "{}", error::MAX_BLOCKING_THREADS_ZERO);
+        self.max_blocking_threads = val;
+        self
+    }
+
+    /// The name of the threads the runtime starts (default `eddy-runtime-worker`).
+    pub fn thread_name(&mut self, val: impl Into<String>) -> &mut Self {
+        let val = val.into();
+        self.thread_name = Arc::new(move || val.clone());
+        self
+    }
+
+    /// A function that names each thread the runtime starts.
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    ///
+    /// let rt = eddy::runtime::Builder::new_current_thread()
+    ///     .thread_name_fn(|| {
+    ///         static ID: AtomicUsize = AtomicUsize::new(0);
+    ///         format!("pool-{}", ID.fetch_add(1, Ordering::Relaxed))
+    ///     })
+    ///     .build()
+    ///     .unwrap();
+    /// let name = rt.block_on(rt.spawn_blocking(|| {
+    ///     std::thread::current().name().map(str::to_owned)
+    /// }));
+    /// assert!(name.unwrap().unwrap().starts_with("pool-"));
+    /// ```
+    pub fn thread_name_fn<F>(&mut self, f: F) -> &mut Self
+    where
+        F: Fn() -> String + Send + Sync + 'static,
+    {
+        self.thread_name = Arc::new(f);
+        self
+    }
+
+    /// The stack size of the threads the runtime starts (default: std's).
+    pub fn thread_stack_size(&mut self, val: usize) -> &mut Self {
+        self.thread_stack_size = Some(val);
+        self
+    }
+
+    /// Runs `f` on every thread the runtime starts, before it does any work.
+    pub fn on_thread_start<F>(&mut self, f: F) -> &mut Self
+    where
+        F: Fn() + Send + Sync + 'static,
+    {
+        self.after_start = Some(Arc::new(f));
+        self
+    }
+
+    /// Runs `f` on every thread the runtime starts, just before it exits.
+    pub fn on_thread_stop<F>(&mut self, f: F) -> &mut Self
+    where
+        F: Fn() + Send + Sync + 'static,
+    {
+        self.before_stop = Some(Arc::new(f));
+        self
+    }
+
+    /// Runs `f` just before the scheduler thread parks for lack of work.
+    pub fn on_thread_park<F>(&mut self, f: F) -> &mut Self
+    where
+        F: Fn() + Send + Sync + 'static,
+    {
+        self.before_park = Some(Arc::new(f));
+        self
+    }
+
+    /// Runs `f` just after the scheduler thread wakes from a park.
+    pub fn on_thread_unpark<F>(&mut self, f: F) -> &mut Self
+    where
+        F: Fn() + Send + Sync + 'static,
+    {
+        self.after_unpark = Some(Arc::new(f));
+        self
+    }
+
+    /// How long an idle blocking thread waits for work before it exits (default 10 s).
+    pub fn thread_keep_alive(&mut self, duration: Duration) -> &mut Self {
+        self.keep_alive = Some(duration);
+        self
+    }
+
+    /// Every `val` scheduler ticks, take from the queue of remotely spawned tasks first
+    /// (default 31 on the current-thread runtime).
+    ///
+    /// # Panics
+    /// Panics when `val` is 0.
+    #[track_caller]
+    pub fn global_queue_interval(&mut self, val: u32) -> &mut Self {
+        assert!(val > 0, "{}", error::GLOBAL_QUEUE_INTERVAL_ZERO);
+        self.global_queue_interval = Some(val);
+        self
+    }
+
+    /// Every `val` scheduler ticks, look at the driver for new events (default 61).
+    ///
+    /// # Panics
+    /// Panics when `val` is 0.
+    #[track_caller]
+    pub fn event_interval(&mut self, val: u32) -> &mut Self {
+        assert!(val > 0, "{}", error::EVENT_INTERVAL_ZERO);
+        self.event_interval = val;
+        self
+    }
+
+    /// Names the runtime, as `Handle::name` reports it.
+    ///
+    /// # Panics
+    /// Panics when the name is empty or only whitespace.
+    #[track_caller]
+    pub fn name(&mut self, val: impl Into<String>) -> &mut Self {
+        let val = val.into();
+        assert!(!val.trim().is_empty(), "{}", error::RUNTIME_NAME_EMPTY);
+        self.name = Some(val);
+        self
+    }
+
+    /// Builds the runtime.
+    pub fn build(&mut self) -> io::Result<Runtime> {
+        match self.kind {
+            Kind::CurrentThread => self.build_current_thread(),
+        }
+    }
+
+    fn build_current_thread(&mut self) -> io::Result<Runtime> {
+        let (driver, driver_handle) = Driver::new();
+        let blocking_pool = BlockingPool::new(PoolConfig {
+            thread_name: self.thread_name.clone(),
+            stack_size: self.thread_stack_size,
+            after_start: self.after_start.clone(),
+            before_stop: self.before_stop.clone(),
+            thread_cap: self.max_blocking_threads,
+            keep_alive: self.keep_alive.unwrap_or(DEFAULT_KEEP_ALIVE),
+        });
+        let config = Config {
+            global_queue_interval: self.global_queue_interval,
+            event_interval: self.event_interval,
+            before_park: self.before_park.clone(),
+            after_unpark: self.after_unpark.clone(),
+        };
+        let (scheduler, handle) = CurrentThread::new(
+            driver,
+            driver_handle,
+            blocking_pool.spawner().clone(),
+            config,
+            self.name.clone(),
+        );
+        let handle = Handle {
+            inner: scheduler::Handle::CurrentThread(handle),
+        };
+        Ok(Runtime::from_parts(
+            RuntimeScheduler::CurrentThread(scheduler),
+            handle,
+            blocking_pool,
+        ))
+    }
+}
+
+impl fmt::Debug for Builder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Builder")
+            .field("kind", &self.kind)
+            .field("name", &self.name)
+            .field("max_blocking_threads", &self.max_blocking_threads)
+            .field("thread_stack_size", &self.thread_stack_size)
+            .field("thread_keep_alive", &self.keep_alive)
+            .field("global_queue_interval", &self.global_queue_interval)
+            .field("event_interval", &self.event_interval)
+            .field("thread_name", &"...")
+            .field("on_thread_start", &self.after_start.as_ref().map(|_| "..."))
+            .field("on_thread_stop", &self.before_stop.as_ref().map(|_| "..."))
+            .field("on_thread_park", &self.before_park.as_ref().map(|_| "..."))
+            .field(
+                "on_thread_unpark",
+                &self.after_unpark.as_ref().map(|_| "..."),
+            )
+            .finish()
+    }
+}

@@ -1,0 +1,120 @@
+//! The per-thread runtime context: one `thread_local!` named `CONTEXT`.
+//!
+//! It records, for the current thread: which runtime handle is current (`Handle::current`), the
+//! scheduler state of the runtime this thread is driving, the id of the task being polled, whether
+//! the thread is inside a runtime (`enter_runtime`), and the coop budget of the running poll.
+//!
+//! Every accessor goes through `try_with`: during thread-local destruction (a destructor that
+//! runs as the thread exits) the context is gone, and accessors return an error or fall back to
+//! a safe default instead of touching freed memory.
+
+mod blocking;
+mod current;
+mod enter;
+mod scoped;
+
+pub(crate) use blocking::try_enter_blocking_region;
+pub(crate) use current::{try_set_current, SetCurrentGuard};
+pub(crate) use enter::{enter_runtime, EnterRuntime};
+pub(crate) use scoped::Scoped;
+
+use crate::runtime::coop::Budget;
+use crate::runtime::scheduler;
+use crate::runtime::TryCurrentError;
+use crate::task::Id;
+use std::cell::Cell;
+use std::task::Waker;
+
+struct Context {
+    /// The handle that `Handle::current()` returns.
+    current: current::HandleCell,
+    /// The scheduler this thread is driving right now, if any.
+    scheduler: Scoped<scheduler::Context>,
+    /// The task being polled (or whose future or output is being dropped).
+    current_task_id: Cell<Option<Id>>,
+    /// Whether this thread is inside a runtime.
+    runtime: Cell<EnterRuntime>,
+    /// Coop budget of the current poll.
+    budget: Cell<Budget>,
+}
+
+thread_local! {
+    static CONTEXT: Context = const {
+        Context {
+            current: current::HandleCell::new(),
+            scheduler: Scoped::new(),
+            current_task_id: Cell::new(None),
+            runtime: Cell::new(EnterRuntime::NotEntered),
+            budget: Cell::new(Budget::unconstrained()),
+        }
+    };
+}
+
+/// Calls `f` with the current runtime handle.
+pub(crate) fn with_current<R>(
+    f: impl FnOnce(&scheduler::Handle) -> R,
+) -> Result<R, TryCurrentError> {
+    match CONTEXT.try_with(|ctx| ctx.current.with(|handle| handle.map(f))) {
+        Ok(Some(ret)) => Ok(ret),
+        Ok(None) => Err(TryCurrentError::new_no_context()),
+        Err(_) => Err(TryCurrentError::new_thread_local_destroyed()),
+    }
+}
+
+/// Calls `f` with the scheduler this thread drives (`None` when it drives none, or the context
+/// is gone).
+pub(crate) fn with_scheduler<R>(f: impl FnOnce(Option<&scheduler::Context>) -> R) -> R {
+    let mut f = Some(f);
+    CONTEXT
+        .try_with(|ctx| {
+            ctx.scheduler
+                .with(|cx| (f.take().expect("called once"))(cx))
+        })
+        .unwrap_or_else(|_| (f.take().expect("called once"))(None))
+}
+
+/// Makes `cx` the driven scheduler while `f` runs.
+pub(crate) fn set_scheduler<R>(cx: &scheduler::Context, f: impl FnOnce() -> R) -> R {
+    CONTEXT.with(|ctx| ctx.scheduler.set(cx, f))
+}
+
+/// Wakes `waker` once the scheduler has polled its driver, or at once when no scheduler runs on
+/// this thread (`yield_now` and an exhausted budget use this).
+pub(crate) fn defer(waker: &Waker) {
+    with_scheduler(|cx| match cx {
+        Some(cx) => cx.defer(waker),
+        None => waker.wake_by_ref(),
+    });
+}
+
+/// The id of the task being polled on this thread.
+pub(crate) fn current_task_id() -> Option<Id> {
+    CONTEXT
+        .try_with(|ctx| ctx.current_task_id.get())
+        .unwrap_or(None)
+}
+
+/// Sets the current task id for as long as it lives.
+pub(crate) struct TaskIdGuard {
+    prev: Option<Id>,
+}
+
+impl TaskIdGuard {
+    pub(crate) fn enter(id: Id) -> TaskIdGuard {
+        let prev = CONTEXT
+            .try_with(|ctx| ctx.current_task_id.replace(Some(id)))
+            .unwrap_or(None);
+        TaskIdGuard { prev }
+    }
+}
+
+impl Drop for TaskIdGuard {
+    fn drop(&mut self) {
+        let _ = CONTEXT.try_with(|ctx| ctx.current_task_id.set(self.prev));
+    }
+}
+
+/// Reads and writes the coop budget cell; `None` when the context is gone.
+pub(crate) fn budget<R>(f: impl FnOnce(&Cell<Budget>) -> R) -> Option<R> {
+    CONTEXT.try_with(|ctx| f(&ctx.budget)).ok()
+}

@@ -1,0 +1,102 @@
+//! The runtime: scheduler, blocking pool, and (later) IO and time drivers.
+//!
+//! Build one with [`Builder`], run futures with [`Runtime::block_on`], and reach it from
+//! anywhere with a [`Handle`].
+
+pub(crate) mod blocking;
+mod builder;
+pub(crate) mod config;
+pub(crate) mod context;
+pub(crate) mod coop;
+pub(crate) mod driver;
+mod handle;
+pub(crate) mod park;
+#[allow(clippy::module_inception)]
+mod runtime;
+pub(crate) mod scheduler;
+pub(crate) mod task;
+
+#[cfg(all(test, loom))]
+mod tests;
+
+pub use builder::Builder;
+pub use handle::{EnterGuard, Handle};
+pub use runtime::Runtime;
+pub(crate) use runtime::RuntimeScheduler;
+
+use crate::util::error;
+use std::fmt;
+use std::num::NonZeroU64;
+
+/// Which scheduler a runtime uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RuntimeFlavor {
+    /// Every task runs on the thread that calls `block_on`.
+    CurrentThread,
+    /// Tasks run on a pool of worker threads.
+    MultiThread,
+}
+
+/// An opaque id of a runtime, unique among the runtimes of this process.
+#[derive(Clone, Copy, Debug, Hash, Eq, PartialEq, PartialOrd, Ord)]
+pub struct Id(NonZeroU64);
+
+impl Id {
+    pub(crate) fn from_u64(id: u64) -> Id {
+        Id(NonZeroU64::new(id).expect("runtime ids start at 1"))
+    }
+}
+
+impl fmt::Display for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// Why [`Handle::try_current`] found no runtime.
+#[derive(Debug)]
+pub struct TryCurrentError {
+    kind: TryCurrentErrorKind,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum TryCurrentErrorKind {
+    NoContext,
+    ThreadLocalDestroyed,
+}
+
+impl TryCurrentError {
+    pub(crate) fn new_no_context() -> TryCurrentError {
+        TryCurrentError {
+            kind: TryCurrentErrorKind::NoContext,
+        }
+    }
+
+    pub(crate) fn new_thread_local_destroyed() -> TryCurrentError {
+        TryCurrentError {
+            kind: TryCurrentErrorKind::ThreadLocalDestroyed,
+        }
+    }
+
+    /// True when this thread is simply not inside a runtime.
+    pub fn is_missing_context(&self) -> bool {
+        self.kind == TryCurrentErrorKind::NoContext
+    }
+
+    /// True when the thread-local context was already destroyed (the thread is exiting).
+    pub fn is_thread_local_destroyed(&self) -> bool {
+        self.kind == TryCurrentErrorKind::ThreadLocalDestroyed
+    }
+}
+
+impl fmt::Display for TryCurrentError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.kind {
+            TryCurrentErrorKind::NoContext => f.write_str(error::NO_RUNTIME),
+            TryCurrentErrorKind::ThreadLocalDestroyed => f.write_str(error::THREAD_LOCAL_DESTROYED),
+        }
+    }
+}
+
+impl std::error::Error for TryCurrentError {}

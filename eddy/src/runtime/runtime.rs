@@ -1,0 +1,143 @@
+//! `Runtime`: owns a scheduler, its blocking pool, and the handle to both.
+
+use crate::runtime::blocking::BlockingPool;
+use crate::runtime::scheduler::current_thread::CurrentThread;
+use crate::runtime::{EnterGuard, Handle};
+use crate::task::JoinHandle;
+use std::fmt;
+use std::future::Future;
+use std::time::Duration;
+
+/// Futures larger than this many bytes are boxed before they are spawned or blocked on, so the
+/// big value is not copied again and again through the spawn path's stack frames.
+pub(crate) const BOX_FUTURE_THRESHOLD: usize = if cfg!(debug_assertions) { 2048 } else { 16384 };
+
+/// The eddy runtime: a scheduler for tasks, a pool for blocking work, and (in later releases)
+/// the IO and time drivers.
+///
+/// ```
+/// use eddy::runtime::Builder;
+///
+/// let rt = Builder::new_current_thread().build().unwrap();
+/// let answer = rt.block_on(async {
+///     let task = eddy::spawn(async { 40 });
+///     task.await.unwrap() + 2
+/// });
+/// assert_eq!(answer, 42);
+/// ```
+///
+/// Dropping the runtime cancels every task it still owns (their futures are dropped inside the
+/// runtime's context) and waits for blocking closures that already started.
+pub struct Runtime {
+    scheduler: RuntimeScheduler,
+    handle: Handle,
+    blocking_pool: BlockingPool,
+}
+
+/// The scheduler a runtime owns.
+pub(crate) enum RuntimeScheduler {
+    CurrentThread(CurrentThread),
+}
+
+impl Runtime {
+    pub(crate) fn from_parts(
+        scheduler: RuntimeScheduler,
+        handle: Handle,
+        blocking_pool: BlockingPool,
+    ) -> Runtime {
+        Runtime {
+            scheduler,
+            handle,
+            blocking_pool,
+        }
+    }
+
+    /// The handle of this runtime: cloneable, usable from any thread.
+    pub fn handle(&self) -> &Handle {
+        &self.handle
+    }
+
+    /// Spawns a task on this runtime. On the current-thread runtime the task runs only while
+    /// some thread is inside [`block_on`](Self::block_on).
+    #[track_caller]
+    pub fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        self.handle.spawn(future)
+    }
+
+    /// Runs a blocking closure on the blocking pool.
+    #[track_caller]
+    pub fn spawn_blocking<F, R>(&self, func: F) -> JoinHandle<R>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        self.handle.spawn_blocking(func)
+    }
+
+    /// Runs `future` to completion on this thread, driving the runtime meanwhile.
+    ///
+    /// # Panics
+    /// Panics when called on a thread that already drives a runtime (inside `block_on`, or from
+    /// a task).
+    #[track_caller]
+    pub fn block_on<F: Future>(&self, future: F) -> F::Output {
+        if std::mem::size_of::<F>() > BOX_FUTURE_THRESHOLD {
+            self.block_on_inner(Box::pin(future))
+        } else {
+            self.block_on_inner(future)
+        }
+    }
+
+    #[track_caller]
+    fn block_on_inner<F: Future>(&self, future: F) -> F::Output {
+        let _enter = self.enter();
+        match &self.scheduler {
+            RuntimeScheduler::CurrentThread(scheduler) => {
+                scheduler.block_on(&self.handle.inner, future)
+            }
+        }
+    }
+
+    /// Makes this runtime the current one on this thread until the guard is dropped, so that
+    /// `eddy::spawn` and `Handle::current()` work outside of `block_on`.
+    pub fn enter(&self) -> EnterGuard<'_> {
+        self.handle.enter()
+    }
+
+    /// Shuts the runtime down, waiting at most `duration` for blocking closures that are still
+    /// running (they are left to finish on their own).
+    pub fn shutdown_timeout(mut self, duration: Duration) {
+        self.blocking_pool.shutdown(Some(duration));
+    }
+
+    /// Shuts the runtime down without waiting for blocking closures. Allowed inside an
+    /// asynchronous context, where dropping a runtime is not.
+    pub fn shutdown_background(self) {
+        self.shutdown_timeout(Duration::ZERO);
+    }
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        match &mut self.scheduler {
+            RuntimeScheduler::CurrentThread(scheduler) => scheduler.shutdown(&self.handle.inner),
+        }
+        // Then wait for blocking closures (forever, unless `shutdown_timeout` already ran).
+        self.blocking_pool.shutdown(None);
+    }
+}
+
+impl fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Runtime")
+            .field("handle", &self.handle)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::panic::UnwindSafe for Runtime {}
+impl std::panic::RefUnwindSafe for Runtime {}

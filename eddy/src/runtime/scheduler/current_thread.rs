@@ -1,0 +1,391 @@
+//! The current-thread scheduler: every task runs on the thread that calls `block_on`.
+//!
+//! The scheduler's `Core` (local run queue, tick, driver) is owned by exactly one thread at a
+//! time: the one inside `block_on`. Other threads that call `block_on` on the same runtime wait
+//! for the core while polling their own future with a thread parker, and take the core over when
+//! it is returned. Tasks woken on the driving thread go to the back of the local queue (no
+//! atomics, no lock); tasks woken anywhere else go to the inject queue and unpark the driver.
+//!
+//! The loop (`CoreGuard::block_on`):
+//! 1. if the `block_on` future was woken, poll it under a fresh budget;
+//! 2. run up to `event_interval` tasks, taking from the inject queue first every
+//!    `global_queue_interval` ticks so remote work cannot starve;
+//! 3. with no task left, park on the driver (or only poll it, if wakers were deferred);
+//! 4. after `event_interval` tasks, poll the driver without blocking, then start over.
+
+use super::defer::Defer;
+use super::inject::Inject;
+use crate::loom::{AtomicBool, Mutex, Ordering, StdArc as Arc};
+use crate::runtime::config::Config;
+use crate::runtime::driver::{self, Driver};
+use crate::runtime::task::{self, JoinHandle, Notified, OwnedTasks, Schedule, Task};
+use crate::runtime::{blocking, context, coop, scheduler};
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::fmt;
+use std::future::{poll_fn, Future};
+use std::pin::{pin, Pin};
+use std::task::{Poll, Wake, Waker};
+use std::time::Duration;
+
+/// Initial capacity of the local run queue.
+const INITIAL_CAPACITY: usize = 64;
+
+/// The scheduler as the `Runtime` owns it.
+pub(crate) struct CurrentThread {
+    /// The core while no thread drives the runtime.
+    core: Mutex<Option<Box<Core>>>,
+    /// Threads waiting in `block_on` for the core.
+    core_waiters: Mutex<Vec<Waker>>,
+}
+
+/// The shared, cross-thread part of the scheduler.
+pub(crate) struct Handle {
+    shared: Shared,
+    pub(crate) driver: driver::Handle,
+    pub(crate) blocking_spawner: blocking::Spawner,
+    pub(crate) name: Option<String>,
+}
+
+struct Shared {
+    inject: Inject<Arc<Handle>>,
+    owned: OwnedTasks<Arc<Handle>>,
+    /// Set by the `block_on` waker: the `block_on` future must be polled.
+    woken: AtomicBool,
+    config: Config,
+}
+
+/// What the driving thread owns.
+struct Core {
+    tasks: VecDeque<Notified<Arc<Handle>>>,
+    tick: u32,
+    /// Taken out while parked.
+    driver: Option<Driver>,
+    global_queue_interval: u32,
+}
+
+/// The thread-local view of the scheduler on the driving thread.
+pub(crate) struct Context {
+    handle: Arc<Handle>,
+    /// The core, for the whole time this thread drives. Borrowed briefly, never across a poll.
+    core: RefCell<Option<Box<Core>>>,
+    pub(super) defer: Defer,
+}
+
+/// Default of `global_queue_interval` on this flavour.
+const DEFAULT_GLOBAL_QUEUE_INTERVAL: u32 = 31;
+
+impl CurrentThread {
+    pub(crate) fn new(
+        driver: Driver,
+        driver_handle: driver::Handle,
+        blocking_spawner: blocking::Spawner,
+        config: Config,
+        name: Option<String>,
+    ) -> (CurrentThread, Arc<Handle>) {
+        let global_queue_interval = config
+            .global_queue_interval
+            .unwrap_or(DEFAULT_GLOBAL_QUEUE_INTERVAL);
+        let handle = Arc::new(Handle {
+            shared: Shared {
+                inject: Inject::new(),
+                owned: OwnedTasks::new(1),
+                woken: AtomicBool::new(false),
+                config,
+            },
+            driver: driver_handle,
+            blocking_spawner,
+            name,
+        });
+        let core = Box::new(Core {
+            tasks: VecDeque::with_capacity(INITIAL_CAPACITY),
+            tick: 0,
+            driver: Some(driver),
+            global_queue_interval,
+        });
+        let scheduler = CurrentThread {
+            core: Mutex::new(Some(core)),
+            core_waiters: Mutex::new(Vec::new()),
+        };
+        (scheduler, handle)
+    }
+
+    /// Runs `future` to completion on this thread, driving the scheduler while it waits (or
+    /// waiting for the thread that drives it to let go).
+    #[track_caller]
+    pub(crate) fn block_on<F: Future>(&self, handle: &scheduler::Handle, future: F) -> F::Output {
+        let mut future = pin!(future);
+        context::enter_runtime(handle, false, |blocking| {
+            let handle = handle.as_current_thread();
+            loop {
+                if let Some(core) = self.take_core() {
+                    // The future was last polled with another waker (or never): poll it first.
+                    handle.shared.woken.store(true, Ordering::Release);
+                    let guard = CoreGuard::new(core, handle, self);
+                    return guard.block_on(future.as_mut());
+                }
+                let waited = blocking.block_on(poll_fn(|cx| {
+                    // Register first, then check, so a core returned in between is not missed.
+                    self.wait_for_core(cx.waker());
+                    if self.core.lock().is_some() {
+                        return Poll::Ready(None);
+                    }
+                    future.as_mut().poll(cx).map(Some)
+                }));
+                if let Some(output) = waited {
+                    return output;
+                }
+            }
+        })
+    }
+
+    fn take_core(&self) -> Option<Box<Core>> {
+        self.core.lock().take()
+    }
+
+    fn wait_for_core(&self, waker: &Waker) {
+        let mut waiters = self.core_waiters.lock();
+        if !waiters.iter().any(|w| w.will_wake(waker)) {
+            waiters.push(waker.clone());
+        }
+    }
+
+    fn return_core(&self, core: Box<Core>) {
+        *self.core.lock() = Some(core);
+        let waiters = std::mem::take(&mut *self.core_waiters.lock());
+        for waiter in waiters {
+            waiter.wake();
+        }
+    }
+
+    /// Shuts the scheduler down: drops every task's future (inside the runtime context, so
+    /// destructors may use `Handle::current()`), then the queues, then the driver.
+    pub(crate) fn shutdown(&mut self, handle: &scheduler::Handle) {
+        let Some(mut core) = self.take_core() else {
+            // Only a panic unwinding out of `block_on` can leave without the core.
+            if std::thread::panicking() {
+                return;
+            }
+            panic!("the current-thread scheduler's core was lost; this is a bug in eddy");
+        };
+        let _current = context::try_set_current(handle);
+        let ct = handle.as_current_thread();
+        let mut driver = core.driver.take().expect("driver missing at shutdown");
+        let cx = scheduler::Context::CurrentThread(Context {
+            handle: ct.clone(),
+            core: RefCell::new(Some(core)),
+            defer: Defer::new(),
+        });
+        let scheduler::Context::CurrentThread(context) = &cx;
+        context::set_scheduler(&cx, || {
+            ct.shared.owned.close_and_shutdown_all(0);
+            // Every task is complete now; the queues only hold references to drop.
+            while let Some(task) = context.pop_local() {
+                drop(task);
+            }
+            ct.shared.inject.close();
+            while let Some(task) = ct.shared.inject.pop() {
+                drop(task);
+            }
+            assert!(
+                ct.shared.owned.is_empty(),
+                "tasks left after shutdown; this is a bug in eddy"
+            );
+            // Wakers deferred by destructors point at finished tasks: waking them does nothing.
+            context.defer.wake();
+        });
+        driver.shutdown(&ct.driver);
+    }
+}
+
+impl Handle {
+    pub(crate) fn spawn<F>(me: &Arc<Handle>, future: F, id: task::Id) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        let (join, notified) = me.shared.owned.bind(future, me.clone(), id);
+        if let Some(notified) = notified {
+            <Arc<Handle> as Schedule>::schedule(notified);
+        }
+        join
+    }
+
+    pub(crate) fn id(&self) -> u64 {
+        self.shared.owned.id()
+    }
+
+    fn schedule_remote(&self, task: Notified<Arc<Handle>>) {
+        self.shared.inject.push(task);
+        self.driver.unpark();
+    }
+}
+
+impl Schedule for Arc<Handle> {
+    fn release(&self, task: &Task<Self>) -> Option<Task<Self>> {
+        self.shared.owned.remove(task)
+    }
+
+    fn schedule(task: Notified<Self>) {
+        let not_local = context::with_scheduler(move |cx| {
+            let Some(scheduler::Context::CurrentThread(cx)) = cx else {
+                return Some(task);
+            };
+            if !Arc::ptr_eq(&cx.handle, task.scheduler()) {
+                return Some(task);
+            }
+            match cx.core.try_borrow_mut() {
+                Ok(mut core) => match core.as_mut() {
+                    Some(core) => {
+                        core.tasks.push_back(task);
+                        None
+                    }
+                    None => Some(task),
+                },
+                Err(_) => Some(task),
+            }
+        });
+        if let Some(task) = not_local {
+            // Clone the handle before the push: once queued, the task (and the handle it holds)
+            // may be freed by the driving thread.
+            let handle = task.scheduler().clone();
+            handle.schedule_remote(task);
+        }
+    }
+}
+
+impl Wake for Handle {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    /// The `block_on` future's waker.
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.shared.woken.store(true, Ordering::Release);
+        self.driver.unpark();
+    }
+}
+
+impl fmt::Debug for Handle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("current_thread::Handle")
+            .field("id", &self.id())
+            .field("name", &self.name)
+            .finish()
+    }
+}
+
+impl Context {
+    fn with_core<R>(&self, f: impl FnOnce(&mut Core) -> R) -> R {
+        let mut core = self.core.borrow_mut();
+        f(core.as_mut().expect("core missing from the driving thread"))
+    }
+
+    fn pop_local(&self) -> Option<Notified<Arc<Handle>>> {
+        self.with_core(|core| core.tasks.pop_front())
+    }
+
+    fn next_task(&self) -> Option<Notified<Arc<Handle>>> {
+        let inject = &self.handle.shared.inject;
+        self.with_core(|core| {
+            core.tick = core.tick.wrapping_add(1);
+            if core.tick % core.global_queue_interval == 0 {
+                inject.pop().or_else(|| core.tasks.pop_front())
+            } else {
+                core.tasks.pop_front().or_else(|| inject.pop())
+            }
+        })
+    }
+
+    fn has_pending_work(&self) -> bool {
+        !self.defer.is_empty()
+            || !self.handle.shared.inject.is_empty()
+            || self.handle.shared.woken.load(Ordering::Acquire)
+            || self.with_core(|core| !core.tasks.is_empty())
+    }
+
+    /// Nothing to run: block on the driver until something happens.
+    fn park(&self) {
+        let handle = &self.handle;
+        let mut driver = self.with_core(|core| core.driver.take().expect("driver missing"));
+        if let Some(before_park) = &handle.shared.config.before_park {
+            before_park();
+        }
+        // The hook may have made work; then only look at the driver.
+        if self.has_pending_work() {
+            driver.park_timeout(&handle.driver, Duration::ZERO);
+        } else {
+            driver.park(&handle.driver);
+        }
+        self.defer.wake();
+        if let Some(after_unpark) = &handle.shared.config.after_unpark {
+            after_unpark();
+        }
+        self.with_core(|core| core.driver = Some(driver));
+    }
+
+    /// Looks at the driver without blocking, then wakes the deferred tasks.
+    fn park_yield(&self) {
+        let mut driver = self.with_core(|core| core.driver.take().expect("driver missing"));
+        driver.park_timeout(&self.handle.driver, Duration::ZERO);
+        self.with_core(|core| core.driver = Some(driver));
+        self.defer.wake();
+    }
+}
+
+/// Gives the core back to the scheduler when the driving thread leaves `block_on`, also when it
+/// leaves by a panic, and wakes the threads waiting for it.
+struct CoreGuard<'a> {
+    context: scheduler::Context,
+    scheduler: &'a CurrentThread,
+}
+
+impl<'a> CoreGuard<'a> {
+    fn new(core: Box<Core>, handle: &Arc<Handle>, scheduler: &'a CurrentThread) -> CoreGuard<'a> {
+        CoreGuard {
+            context: scheduler::Context::CurrentThread(Context {
+                handle: handle.clone(),
+                core: RefCell::new(Some(core)),
+                defer: Defer::new(),
+            }),
+            scheduler,
+        }
+    }
+
+    fn block_on<F: Future>(self, mut future: Pin<&mut F>) -> F::Output {
+        let scheduler::Context::CurrentThread(context) = &self.context;
+        let handle = &context.handle;
+        let waker = Waker::from(handle.clone());
+        let mut cx = std::task::Context::from_waker(&waker);
+        let event_interval = handle.shared.config.event_interval;
+
+        context::set_scheduler(&self.context, || 'outer: loop {
+            if handle.shared.woken.swap(false, Ordering::AcqRel) {
+                if let Poll::Ready(output) = coop::budget(|| future.as_mut().poll(&mut cx)) {
+                    return output;
+                }
+            }
+            for _ in 0..event_interval {
+                let Some(task) = context.next_task() else {
+                    if context.defer.is_empty() {
+                        context.park();
+                    } else {
+                        context.park_yield();
+                    }
+                    continue 'outer;
+                };
+                coop::budget(|| task.run());
+            }
+            context.park_yield();
+        })
+    }
+}
+
+impl Drop for CoreGuard<'_> {
+    fn drop(&mut self) {
+        let scheduler::Context::CurrentThread(context) = &self.context;
+        if let Some(core) = context.core.borrow_mut().take() {
+            self.scheduler.return_core(core);
+        }
+    }
+}

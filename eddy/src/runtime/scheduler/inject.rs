@@ -1,0 +1,102 @@
+//! The inject queue: where tasks scheduled from outside a runtime's threads wait.
+//!
+//! An intrusive FIFO threaded through each task header's `queue_next`, under one mutex, plus an
+//! atomic length so that the hot path of a worker ("is anything injected?") is a load, not a
+//! lock. Contract: the queue owns one reference (a `Notified`) per linked task, and only the
+//! lock holder touches the links of linked tasks. Once `close`d, pushes drop their task (the task
+//! was already shut down by `OwnedTasks`, or is about to be), so nothing is stranded after
+//! shutdown drains the queue.
+
+use crate::loom::{AtomicUsize, Mutex, Ordering};
+use crate::runtime::task::{Header, Notified};
+use std::marker::PhantomData;
+use std::ptr::NonNull;
+
+pub(crate) struct Inject<S: 'static> {
+    synced: Mutex<Synced>,
+    /// Number of linked tasks; written under the lock, read without it.
+    len: AtomicUsize,
+    _scheduler: PhantomData<S>,
+}
+
+struct Synced {
+    head: Option<NonNull<Header>>,
+    tail: Option<NonNull<Header>>,
+    is_closed: bool,
+}
+
+// SAFETY: the raw pointers are owned `Notified` references (Send), reached only under the lock.
+unsafe impl Send for Synced {}
+
+impl<S: 'static> Inject<S> {
+    pub(crate) fn new() -> Inject<S> {
+        Inject {
+            synced: Mutex::new(Synced {
+                head: None,
+                tail: None,
+                is_closed: false,
+            }),
+            len: AtomicUsize::new(0),
+            _scheduler: PhantomData,
+        }
+    }
+
+    /// Appends a task. After `close`, the task is dropped instead.
+    pub(crate) fn push(&self, task: Notified<S>) {
+        let mut synced = self.synced.lock();
+        if synced.is_closed {
+            drop(synced);
+            drop(task);
+            return;
+        }
+        let node = task.into_queue_ptr();
+        // SAFETY: the queue now owns the `Notified`, hence the node's link; we hold the lock.
+        unsafe {
+            Header::set_queue_next(node, None);
+            match synced.tail {
+                Some(tail) => Header::set_queue_next(tail, Some(node)),
+                None => synced.head = Some(node),
+            }
+        }
+        synced.tail = Some(node);
+        let len = self.len.load(Ordering::Relaxed);
+        self.len.store(len + 1, Ordering::Release);
+    }
+
+    /// Takes the oldest task.
+    pub(crate) fn pop(&self) -> Option<Notified<S>> {
+        if self.is_empty() {
+            return None;
+        }
+        let mut synced = self.synced.lock();
+        let node = synced.head?;
+        // SAFETY: the node is linked here, so we own its link while holding the lock.
+        synced.head = unsafe { Header::queue_next(node) };
+        if synced.head.is_none() {
+            synced.tail = None;
+        }
+        // SAFETY: as above; the link is cleared before the task leaves the queue.
+        unsafe { Header::set_queue_next(node, None) };
+        let len = self.len.load(Ordering::Relaxed);
+        self.len.store(len - 1, Ordering::Release);
+        // SAFETY: the node came from `into_queue_ptr` in `push` and is taken out once.
+        Some(unsafe { Notified::from_queue_ptr(node) })
+    }
+
+    /// Refuses further pushes. Returns false if it was already closed.
+    pub(crate) fn close(&self) -> bool {
+        let mut synced = self.synced.lock();
+        !std::mem::replace(&mut synced.is_closed, true)
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.len.load(Ordering::Acquire) == 0
+    }
+}
+
+impl<S: 'static> Drop for Inject<S> {
+    fn drop(&mut self) {
+        // Drop the references of tasks still queued (a runtime that was never driven again).
+        while self.pop().is_some() {}
+    }
+}

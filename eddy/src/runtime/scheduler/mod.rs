@@ -1,0 +1,85 @@
+//! The schedulers, and the enums that dispatch over them.
+//!
+//! `Handle` is the cheap, cloneable, cross-thread handle of a running scheduler; `Context` is the
+//! thread-local view of the scheduler this thread is driving (set by `context::set_scheduler`).
+//! Only the current-thread flavour exists so far; the multi-thread one joins as a second variant.
+
+pub(crate) mod current_thread;
+mod defer;
+pub(crate) mod inject;
+
+use crate::loom::StdArc as Arc;
+use crate::runtime::{blocking, RuntimeFlavor};
+use crate::task::{Id, JoinHandle};
+use std::future::Future;
+use std::task::Waker;
+
+/// A handle to a running scheduler, of whichever flavour.
+#[derive(Clone, Debug)]
+pub(crate) enum Handle {
+    CurrentThread(Arc<current_thread::Handle>),
+}
+
+/// The scheduler state of the thread that drives it.
+pub(crate) enum Context {
+    CurrentThread(current_thread::Context),
+}
+
+impl Handle {
+    pub(crate) fn spawn<F>(&self, future: F, id: Id) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        match self {
+            Handle::CurrentThread(handle) => current_thread::Handle::spawn(handle, future, id),
+        }
+    }
+
+    pub(crate) fn spawn_blocking<F, R>(&self, func: F) -> JoinHandle<R>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        self.blocking_spawner().spawn_blocking(self, func)
+    }
+
+    pub(crate) fn blocking_spawner(&self) -> &blocking::Spawner {
+        match self {
+            Handle::CurrentThread(handle) => &handle.blocking_spawner,
+        }
+    }
+
+    pub(crate) fn flavor(&self) -> RuntimeFlavor {
+        match self {
+            Handle::CurrentThread(_) => RuntimeFlavor::CurrentThread,
+        }
+    }
+
+    /// The runtime's id (the id of its owned-task list).
+    pub(crate) fn id(&self) -> u64 {
+        match self {
+            Handle::CurrentThread(handle) => handle.id(),
+        }
+    }
+
+    pub(crate) fn name(&self) -> Option<&str> {
+        match self {
+            Handle::CurrentThread(handle) => handle.name.as_deref(),
+        }
+    }
+
+    pub(crate) fn as_current_thread(&self) -> &Arc<current_thread::Handle> {
+        match self {
+            Handle::CurrentThread(handle) => handle,
+        }
+    }
+}
+
+impl Context {
+    pub(crate) fn defer(&self, waker: &Waker) {
+        match self {
+            Context::CurrentThread(cx) => cx.defer.defer(waker),
+        }
+    }
+}

@@ -1,0 +1,214 @@
+//! The task's single allocation: `Cell<T, S>` = header | core | trailer.
+//!
+//! * [`Header`] is what every handle points at. It holds the hot, type-erased fields: the state
+//!   word, the vtable, the intrusive link for the inject queue, the owner and the task id. It fits
+//!   in one cache line, and the cell is aligned to a cache line so that two tasks never share one.
+//! * [`Core`] holds the scheduler handle and the [`Stage`] (future, output, or nothing).
+//! * [`Trailer`] holds the cold fields: the `OwnedTasks` links and the join waker.
+//!
+//! Who touches what (the full contract is in `task/mod.rs`):
+//! * `Stage` — only the holder of the RUNNING bit, or, after COMPLETE, the JoinHandle (to take
+//!   the output) or the completer when there is no JoinHandle.
+//! * `waker` — the JoinHandle while JOIN_WAKER is unset and the task is not complete; the runtime
+//!   while JOIN_WAKER is set and the task is complete.
+//! * `queue_next` — whoever holds the `Notified` while it sits in an intrusive queue.
+//! * `owned` links and `owner_id` — the `OwnedTasks` shard lock.
+
+use super::id::Id;
+use super::raw::Vtable;
+use super::state::State;
+use super::JoinError;
+use crate::loom::UnsafeCell;
+use crate::util::linked_list;
+use std::future::Future;
+use std::ptr::NonNull;
+use std::task::Waker;
+
+/// The whole allocation. `repr(C)` fixes the order so a `NonNull<Header>` is a pointer to the cell.
+/// It is aligned to a cache line (128 bytes on x86_64/aarch64 because of adjacent-line
+/// prefetching, 64 elsewhere), so one task's hot header never shares a line with another's.
+#[repr(C)]
+#[cfg_attr(any(target_arch = "x86_64", target_arch = "aarch64"), repr(align(128)))]
+#[cfg_attr(
+    not(any(target_arch = "x86_64", target_arch = "aarch64")),
+    repr(align(64))
+)]
+pub(super) struct Cell<T: Future, S> {
+    pub(super) header: Header,
+    pub(super) core: Core<T, S>,
+    pub(super) trailer: Trailer,
+}
+
+/// The type-erased, hot part of every task.
+#[repr(C)]
+pub(crate) struct Header {
+    pub(super) state: State,
+    /// Link for intrusive queues (the inject queue). Valid only while a `Notified` for this task
+    /// sits in such a queue.
+    pub(super) queue_next: UnsafeCell<Option<NonNull<Header>>>,
+    pub(super) vtable: &'static Vtable,
+    /// Which `OwnedTasks` list this task is bound to (0 = none). Written once, before the task is
+    /// shared with other threads.
+    pub(super) owner_id: UnsafeCell<u64>,
+    pub(super) id: Id,
+}
+
+/// The future (or its result) and the scheduler that runs it.
+pub(super) struct Core<T: Future, S> {
+    pub(super) scheduler: S,
+    pub(super) stage: UnsafeCell<Stage<T>>,
+}
+
+/// What the task holds now.
+pub(super) enum Stage<T: Future> {
+    Running(T),
+    Finished(Result<T::Output, JoinError>),
+    Consumed,
+}
+
+/// The cold part: list links and the join waker.
+pub(super) struct Trailer {
+    pub(super) owned: linked_list::Pointers<Header>,
+    pub(super) waker: UnsafeCell<Option<Waker>>,
+}
+
+// SAFETY: the header is shared between threads; every field is either atomic (`state`), immutable
+// after the task is shared (`vtable`, `id`, `owner_id`), or accessed only by the one party the
+// contract in `task/mod.rs` names for it (`queue_next`).
+unsafe impl Send for Header {}
+// SAFETY: as for `Send`.
+unsafe impl Sync for Header {}
+
+impl<T: Future, S> Cell<T, S> {
+    /// Allocates a new task. The state starts as `INITIAL_STATE` (three references).
+    pub(super) fn new(future: T, scheduler: S, id: Id, vtable: &'static Vtable) -> Box<Cell<T, S>> {
+        Box::new(Cell {
+            header: Header {
+                state: State::new(),
+                queue_next: UnsafeCell::new(None),
+                vtable,
+                owner_id: UnsafeCell::new(0),
+                id,
+            },
+            core: Core {
+                scheduler,
+                stage: UnsafeCell::new(Stage::Running(future)),
+            },
+            trailer: Trailer {
+                owned: linked_list::Pointers::new(),
+                waker: UnsafeCell::new(None),
+            },
+        })
+    }
+}
+
+impl<T: Future, S> Core<T, S> {
+    /// Drops the future or the output in place, leaving `Consumed`.
+    ///
+    /// In place matters: the future is pinned, and a pinned value must be dropped where it
+    /// lives (intrusive nodes inside it unlink themselves through their own address). If the
+    /// destructor panics, the guard still leaves a valid `Consumed` stage behind.
+    ///
+    /// # Safety
+    /// The caller has exclusive access to the stage (see the module docs).
+    pub(super) unsafe fn drop_stage(&self) {
+        struct MarkConsumed<T: Future>(*mut Stage<T>);
+        impl<T: Future> Drop for MarkConsumed<T> {
+            fn drop(&mut self) {
+                // SAFETY: the old value was dropped (or unwound through its destructor, which
+                // drops the remaining fields), so overwriting without dropping is right.
+                unsafe { self.0.write(Stage::Consumed) };
+            }
+        }
+        self.stage.with_mut(|ptr| {
+            let _mark = MarkConsumed(ptr);
+            // SAFETY: exclusive access is the caller's contract; the guard re-initialises the
+            // place right after, also on unwind.
+            unsafe { std::ptr::drop_in_place(ptr) };
+        });
+    }
+
+    /// Stores the task's result.
+    ///
+    /// # Safety
+    /// The caller has exclusive access to the stage, and it is `Consumed`.
+    pub(super) unsafe fn store_output(&self, output: Result<T::Output, JoinError>) {
+        // SAFETY: exclusive access is the caller's contract; `Consumed` needs no drop.
+        self.stage
+            .with_mut(|ptr| unsafe { ptr.write(Stage::Finished(output)) });
+    }
+
+    /// Takes the output out, leaving `Consumed`.
+    ///
+    /// # Safety
+    /// The caller has exclusive access to the stage and the task is complete.
+    pub(super) unsafe fn take_output(&self) -> Result<T::Output, JoinError> {
+        // SAFETY: exclusive access is the caller's contract.
+        self.stage.with_mut(
+            |ptr| match std::mem::replace(unsafe { &mut *ptr }, Stage::Consumed) {
+                Stage::Finished(output) => output,
+                _ => panic!("{}", crate::util::error::JOIN_HANDLE_AFTER_COMPLETION),
+            },
+        )
+    }
+}
+
+impl Header {
+    /// The trailer of the cell this header heads.
+    ///
+    /// # Safety
+    /// `me` points to a live task.
+    pub(super) unsafe fn trailer(me: NonNull<Header>) -> NonNull<Trailer> {
+        // SAFETY: the vtable's offset is the trailer's offset in this task's own `Cell` type, and
+        // the cell is live, so the result is in bounds of the same allocation.
+        unsafe {
+            let offset = me.as_ref().vtable.trailer_offset;
+            NonNull::new_unchecked(me.as_ptr().cast::<u8>().add(offset).cast::<Trailer>())
+        }
+    }
+
+    /// The owner id, read by `OwnedTasks` under its lock or after binding.
+    pub(super) fn owner_id(&self) -> u64 {
+        // SAFETY: written once before the task is shared; reads never race with that write.
+        self.owner_id.with(|ptr| unsafe { *ptr })
+    }
+
+    /// # Safety
+    /// Called once, before the task is visible to another thread.
+    pub(super) unsafe fn set_owner_id(&self, owner: u64) {
+        // SAFETY: the caller guarantees no concurrent access.
+        self.owner_id.with_mut(|ptr| unsafe { *ptr = owner });
+    }
+}
+
+impl Trailer {
+    /// # Safety
+    /// The caller owns the waker field (see the module docs).
+    pub(super) unsafe fn set_waker(&self, waker: Option<Waker>) {
+        // SAFETY: ownership of the field is the caller's contract.
+        self.waker.with_mut(|ptr| unsafe { *ptr = waker });
+    }
+
+    /// # Safety
+    /// The caller may read the waker field (see the module docs).
+    pub(super) unsafe fn will_wake(&self, waker: &Waker) -> bool {
+        // SAFETY: reading is allowed by the caller's contract.
+        self.waker.with(|ptr| unsafe {
+            (*ptr)
+                .as_ref()
+                .expect("join waker flag set without a waker")
+                .will_wake(waker)
+        })
+    }
+
+    /// # Safety
+    /// The caller may read the waker field (see the module docs).
+    pub(super) unsafe fn wake_join(&self) {
+        // SAFETY: reading is allowed by the caller's contract.
+        self.waker.with(|ptr| unsafe {
+            if let Some(waker) = (*ptr).as_ref() {
+                waker.wake_by_ref();
+            }
+        })
+    }
+}

@@ -1,0 +1,288 @@
+//! `Harness`: the typed side of a task — polling, completing, cancelling, reading the output.
+//!
+//! Every user callback that can panic (the future's `poll` and `Drop`, the output's `Drop`, the
+//! join waker) runs inside `catch_unwind` here, so a panic never unwinds into a scheduler.
+
+use super::core::{Cell, Core, Header, Stage, Trailer};
+use super::state::{Snapshot, State, TransitionToIdle, TransitionToRunning};
+use super::waker::waker_ref;
+use super::{Id, JoinError, Notified, Schedule, Task};
+use crate::runtime::context;
+use std::future::Future;
+use std::mem::ManuallyDrop;
+use std::panic::{self, AssertUnwindSafe};
+use std::ptr::NonNull;
+use std::task::{Context, Poll, Waker};
+
+pub(super) struct Harness<T: Future, S: 'static> {
+    cell: NonNull<Cell<T, S>>,
+}
+
+impl<T: Future, S: Schedule> Harness<T, S> {
+    /// # Safety
+    /// `ptr` heads a live `Cell<T, S>`.
+    pub(super) unsafe fn from_raw(ptr: NonNull<Header>) -> Harness<T, S> {
+        Harness { cell: ptr.cast() }
+    }
+
+    fn header_ptr(&self) -> NonNull<Header> {
+        self.cell.cast()
+    }
+
+    fn header(&self) -> &Header {
+        // SAFETY: the cell is live while the harness exists (constructor contract).
+        unsafe { &self.cell.as_ref().header }
+    }
+
+    fn state(&self) -> &State {
+        &self.header().state
+    }
+
+    fn core(&self) -> &Core<T, S> {
+        // SAFETY: as in `header`.
+        unsafe { &self.cell.as_ref().core }
+    }
+
+    fn trailer(&self) -> &Trailer {
+        // SAFETY: as in `header`.
+        unsafe { &self.cell.as_ref().trailer }
+    }
+
+    fn id(&self) -> Id {
+        self.header().id
+    }
+
+    /// Polls the future once, consuming the `Notified`'s reference.
+    pub(super) fn poll(self) {
+        match self.state().transition_to_running() {
+            TransitionToRunning::Success => {
+                // The context's waker borrows the poll's reference: no count change per poll.
+                let waker = waker_ref(self.header_ptr());
+                let mut cx = Context::from_waker(&waker);
+                if poll_future(self.core(), self.id(), &mut cx).is_ready() {
+                    return self.complete();
+                }
+                match self.state().transition_to_idle() {
+                    TransitionToIdle::Ok => {}
+                    TransitionToIdle::OkNotified => {
+                        // SAFETY: the poll's reference becomes the new `Notified`'s.
+                        let notified = unsafe { Notified::<S>::from_raw(self.header_ptr()) };
+                        S::yield_now(notified);
+                    }
+                    TransitionToIdle::OkDealloc => self.dealloc(),
+                    TransitionToIdle::Cancelled => {
+                        cancel_task(self.core(), self.id());
+                        self.complete();
+                    }
+                }
+            }
+            TransitionToRunning::Cancelled => {
+                cancel_task(self.core(), self.id());
+                self.complete();
+            }
+            TransitionToRunning::Failed => {}
+            TransitionToRunning::Dealloc => self.dealloc(),
+        }
+    }
+
+    /// Shuts the task down for the runtime, consuming the caller's reference.
+    pub(super) fn shutdown(self) {
+        if !self.state().transition_to_shutdown() {
+            // Running elsewhere (its poller will cancel it) or already complete.
+            self.drop_reference();
+            return;
+        }
+        cancel_task(self.core(), self.id());
+        self.complete();
+    }
+
+    /// The output is stored: tell the JoinHandle, leave the owned list, drop the references.
+    /// The caller holds RUNNING and one reference (the poll's, or the shutdown caller's).
+    fn complete(self) {
+        let snapshot = self.state().transition_to_complete();
+        if !snapshot.is_join_interested() {
+            // Nobody will read the output: drop it here, where its destructor sees the task id.
+            let _ = panic::catch_unwind(AssertUnwindSafe(|| {
+                let _id = context::TaskIdGuard::enter(self.id());
+                // SAFETY: complete and no JoinHandle: the completer owns the stage.
+                unsafe { self.core().drop_stage() };
+            }));
+        } else if snapshot.is_join_waker_set() {
+            // SAFETY: complete with JOIN_WAKER set: the runtime owns the waker field.
+            let _ = panic::catch_unwind(AssertUnwindSafe(|| unsafe { self.trailer().wake_join() }));
+            let after = self.state().unset_waker_after_complete();
+            if !after.is_join_interested() {
+                // SAFETY: the JoinHandle left meanwhile and will not touch the field.
+                unsafe { self.trailer().set_waker(None) };
+            }
+        }
+
+        // SAFETY: the reference we hold keeps the task alive; `task` is not dropped.
+        let task = ManuallyDrop::new(unsafe { Task::<S>::from_raw(self.header_ptr()) });
+        let released = self.core().scheduler.release(&task);
+        let refs_to_drop = if let Some(released) = released {
+            std::mem::forget(released);
+            2
+        } else {
+            1
+        };
+        if self.state().transition_to_terminal(refs_to_drop) {
+            self.dealloc();
+        }
+    }
+
+    /// Reads the output into `dst` if the task is complete, otherwise registers `waker`.
+    ///
+    /// # Safety
+    /// Called by the task's JoinHandle only.
+    pub(super) unsafe fn try_read_output(
+        self,
+        dst: *mut Poll<Result<T::Output, JoinError>>,
+        waker: &Waker,
+    ) {
+        if can_read_output(self.state(), self.trailer(), waker) {
+            // SAFETY: complete with join interest: the JoinHandle owns the stage, and `dst` has
+            // the right type (caller).
+            unsafe { *dst = Poll::Ready(self.core().take_output()) };
+        }
+    }
+
+    pub(super) fn drop_join_handle_slow(self) {
+        let transition = self.state().transition_to_join_handle_dropped();
+        if transition.drop_output {
+            let _ = panic::catch_unwind(AssertUnwindSafe(|| {
+                let _id = context::TaskIdGuard::enter(self.id());
+                // SAFETY: complete and the JoinHandle owned the output; nobody else touches it.
+                unsafe { self.core().drop_stage() };
+            }));
+        }
+        if transition.drop_waker {
+            // SAFETY: the transition says the JoinHandle owns the waker field.
+            unsafe { self.trailer().set_waker(None) };
+        }
+        self.drop_reference();
+    }
+
+    fn drop_reference(self) {
+        if self.state().ref_dec() {
+            self.dealloc();
+        }
+    }
+
+    pub(super) fn dealloc(self) {
+        // The stage is normally empty by now; if a future is left (a task freed without ever
+        // running, e.g. refused at bind), its destructor must not unwind into the caller.
+        let cell = self.cell;
+        let _ = panic::catch_unwind(AssertUnwindSafe(|| {
+            let _id = context::TaskIdGuard::enter(self.id());
+            // SAFETY: no references are left, so nobody else can see the task.
+            unsafe { self.core().drop_stage() };
+        }));
+        // SAFETY: the cell was allocated by `Box` in `RawTask::new`, and no references remain.
+        drop(unsafe { Box::from_raw(cell.as_ptr()) });
+    }
+}
+
+/// Polls the future inside `catch_unwind`; on `Ready` or panic the future is dropped and the
+/// result stored.
+fn poll_future<T: Future, S: Schedule>(
+    core: &Core<T, S>,
+    id: Id,
+    cx: &mut Context<'_>,
+) -> Poll<()> {
+    let _id = context::TaskIdGuard::enter(id);
+    let polled = panic::catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: we hold RUNNING, so the stage is ours alone.
+        core.stage.with_mut(|ptr| match unsafe { &mut *ptr } {
+            Stage::Running(future) => {
+                // SAFETY: a running task's future never moves: it lives in the heap cell until
+                // the stage is replaced, which drops it in place.
+                let future = unsafe { std::pin::Pin::new_unchecked(future) };
+                future.poll(cx)
+            }
+            _ => unreachable!("polled a task whose future is gone"),
+        })
+    }));
+    let output = match polled {
+        Ok(Poll::Pending) => return Poll::Pending,
+        Ok(Poll::Ready(output)) => Ok(output),
+        Err(payload) => Err(JoinError::panic(id, payload)),
+    };
+    // SAFETY: we hold RUNNING.
+    let dropped = panic::catch_unwind(AssertUnwindSafe(|| unsafe { core.drop_stage() }));
+    let output = match (output, dropped) {
+        (Ok(_), Err(payload)) => Err(JoinError::panic(id, payload)),
+        (output, _) => output,
+    };
+    if output.is_err() {
+        core.scheduler.unhandled_panic();
+    }
+    // SAFETY: we hold RUNNING and the stage is `Consumed`.
+    unsafe { core.store_output(output) };
+    Poll::Ready(())
+}
+
+/// Drops the future of an aborted task and stores the cancellation. The caller holds RUNNING.
+fn cancel_task<T: Future, S>(core: &Core<T, S>, id: Id) {
+    let dropped = panic::catch_unwind(AssertUnwindSafe(|| {
+        let _id = context::TaskIdGuard::enter(id);
+        // SAFETY: the caller holds RUNNING.
+        unsafe { core.drop_stage() };
+    }));
+    let output = match dropped {
+        Ok(()) => JoinError::cancelled(id),
+        Err(payload) => JoinError::panic(id, payload),
+    };
+    // SAFETY: the caller holds RUNNING and the stage is `Consumed`.
+    unsafe { core.store_output(Err(output)) };
+}
+
+/// The JoinHandle's side of the join-waker protocol. Returns true when the output is ready.
+fn can_read_output(state: &State, trailer: &Trailer, waker: &Waker) -> bool {
+    let snapshot = state.load();
+    if snapshot.is_complete() {
+        return true;
+    }
+    let registered = if !snapshot.is_join_waker_set() {
+        // SAFETY: JOIN_WAKER unset and not complete: the JoinHandle owns the field.
+        unsafe { set_join_waker(state, trailer, waker.clone()) }
+    } else {
+        // SAFETY: JOIN_WAKER set: the field is readable, and only the runtime after completion
+        // could write it, which it does not do while the JoinHandle may read.
+        if unsafe { trailer.will_wake(waker) } {
+            return false;
+        }
+        state
+            .unset_join_waker()
+            // SAFETY: JOIN_WAKER is now unset by us, before completion: the field is ours.
+            .and_then(|_| unsafe { set_join_waker(state, trailer, waker.clone()) })
+    };
+    match registered {
+        Ok(_) => false,
+        Err(snapshot) => {
+            assert!(
+                snapshot.is_complete(),
+                "join waker refused before completion"
+            );
+            true
+        }
+    }
+}
+
+/// # Safety
+/// The JoinHandle owns the waker field (JOIN_WAKER unset, task not complete).
+unsafe fn set_join_waker(
+    state: &State,
+    trailer: &Trailer,
+    waker: Waker,
+) -> Result<Snapshot, Snapshot> {
+    // SAFETY: the caller owns the field.
+    unsafe { trailer.set_waker(Some(waker)) };
+    let published = state.set_join_waker();
+    if published.is_err() {
+        // Completed first: the field is still ours; the runtime never saw JOIN_WAKER.
+        // SAFETY: as above.
+        unsafe { trailer.set_waker(None) };
+    }
+    published
+}

@@ -1,0 +1,149 @@
+//! `OwnedTasks`: every live task of one runtime, so that shutdown can reach the idle ones.
+//!
+//! The list is sharded by task id; each shard is an intrusive list under its own mutex, so
+//! spawns and completions on different workers rarely meet on one lock. Contract:
+//!
+//! * `bind` links a new task while holding its shard's lock and checks `closed` **under that
+//!   lock**; `close_and_shutdown_all` sets `closed` before it visits any shard. A task is therefore
+//!   either linked before its shard is drained (and gets shut down there) or refused at bind
+//!   (and shut down at once); none is missed.
+//! * The list holds one reference per linked task (the `Task` handle). `remove` hands it back.
+//! * A task's `owner_id` is written once at bind, before the task is shared, and names this list;
+//!   `remove` refuses tasks of other lists.
+
+use super::core::Header;
+use super::{new_task, Id, JoinHandle, Notified, Schedule, Task};
+use crate::loom::{AtomicBool, Mutex, Ordering, StaticAtomicU64};
+use crate::util::linked_list::{self, LinkedList};
+use std::future::Future;
+use std::marker::PhantomData;
+use std::ptr::NonNull;
+
+/// Runtime ids; also the owner ids of `OwnedTasks`. Starts at 1 so 0 can mean "unowned".
+static NEXT_OWNER_ID: StaticAtomicU64 = StaticAtomicU64::new(1);
+
+pub(crate) struct OwnedTasks<S: 'static> {
+    shards: Box<[Mutex<LinkedList<TaskLink<S>>>]>,
+    shard_mask: usize,
+    closed: AtomicBool,
+    id: u64,
+}
+
+struct TaskLink<S>(PhantomData<S>);
+
+// SAFETY: `pointers` returns the `owned` links of the task's own trailer; the list holds a
+// `Task` (one reference) per linked node, which keeps the node alive.
+unsafe impl<S: 'static> linked_list::Link for TaskLink<S> {
+    type Handle = Task<S>;
+    type Target = Header;
+
+    fn as_raw(handle: &Task<S>) -> NonNull<Header> {
+        handle.raw.header_ptr()
+    }
+
+    unsafe fn from_raw(ptr: NonNull<Header>) -> Task<S> {
+        // SAFETY: the pointer came from a `Task` whose reference the list kept.
+        unsafe { Task::from_raw(ptr) }
+    }
+
+    unsafe fn pointers(target: NonNull<Header>) -> NonNull<linked_list::Pointers<Header>> {
+        // SAFETY: `target` is alive (caller); we take the address of a field of its trailer.
+        unsafe {
+            let trailer = Header::trailer(target);
+            NonNull::from(&(*trailer.as_ptr()).owned)
+        }
+    }
+}
+
+impl<S: Schedule> OwnedTasks<S> {
+    /// A list sized for `num_workers` threads that bind and release concurrently.
+    pub(crate) fn new(num_workers: usize) -> OwnedTasks<S> {
+        let num_shards = if cfg!(loom) {
+            // Task ids differ between model iterations; with one shard the shard a task lands
+            // in (and so the model's schedule) does not depend on its id.
+            1
+        } else {
+            (num_workers.max(1).next_power_of_two() * 4).min(1 << 16)
+        };
+        let shards = (0..num_shards)
+            .map(|_| Mutex::new(LinkedList::new()))
+            .collect();
+        let id = NEXT_OWNER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        OwnedTasks {
+            shards,
+            shard_mask: num_shards - 1,
+            closed: AtomicBool::new(false),
+            id,
+        }
+    }
+
+    /// The id of this list, which is also the runtime's id.
+    pub(crate) fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// Creates a task and links it. Returns `None` for the `Notified` when the list is closed;
+    /// the task is then already cancelled, and its JoinHandle resolves to a cancelled error.
+    pub(crate) fn bind<T>(
+        &self,
+        future: T,
+        scheduler: S,
+        id: Id,
+    ) -> (JoinHandle<T::Output>, Option<Notified<S>>)
+    where
+        T: Future + Send + 'static,
+        T::Output: Send + 'static,
+    {
+        let (task, notified, join) = new_task(future, scheduler, id);
+        // SAFETY: the task is not shared with any thread yet.
+        unsafe { task.header().set_owner_id(self.id) };
+        let mut shard = self.shard_for(id).lock();
+        if self.closed.load(Ordering::Acquire) {
+            drop(shard);
+            drop(notified);
+            task.shutdown();
+            return (join, None);
+        }
+        shard.push_front(task);
+        (join, Some(notified))
+    }
+
+    /// Unlinks `task` if it belongs to this list and is still linked.
+    pub(crate) fn remove(&self, task: &Task<S>) -> Option<Task<S>> {
+        let header = task.header();
+        if header.owner_id() != self.id {
+            return None;
+        }
+        let mut shard = self.shard_for(header.id).lock();
+        // SAFETY: the task is alive (`task` holds a reference) and, by its owner id, is either in
+        // this shard or in no list.
+        unsafe { shard.remove(task.raw.header_ptr()) }
+    }
+
+    /// Closes the list to new tasks and shuts down every task in it, shard by shard starting at
+    /// `start`. Each task's future is dropped on the calling thread.
+    pub(crate) fn close_and_shutdown_all(&self, start: usize) {
+        self.closed.store(true, Ordering::Release);
+        for i in 0..self.shards.len() {
+            let shard = &self.shards[(start + i) & self.shard_mask];
+            loop {
+                // The lock is released before shutting down: the task's completion locks the
+                // shard again to unlink itself (a no-op, it is already out).
+                let task = shard.lock().pop_back();
+                match task {
+                    Some(task) => task.shutdown(),
+                    None => break,
+                }
+            }
+        }
+    }
+
+    /// True when no task is linked. Only meaningful once the list is closed.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.shards.iter().all(|shard| shard.lock().is_empty())
+    }
+
+    fn shard_for(&self, id: Id) -> &Mutex<LinkedList<TaskLink<S>>> {
+        &self.shards[id.as_u64() as usize & self.shard_mask]
+    }
+}

@@ -1,0 +1,309 @@
+//! The task core: one allocation per task, one atomic state word, typed transitions.
+//!
+//! # Contract
+//!
+//! This text is the specification of the unsafe code in this module. Change it together with
+//! the code, or not at all.
+//!
+//! ## Memory
+//!
+//! A task is one heap `Cell<T, S>` (`core.rs`): a `Header` (state word, vtable, inject-queue
+//! link, owner id, task id), a `Core` (the scheduler handle `S` and the `Stage`: the future, its
+//! result, or nothing) and a `Trailer` (the `OwnedTasks` links and the join waker). Every handle
+//! is a pointer to the header; the vtable (`raw.rs`) recovers the concrete types.
+//!
+//! ## References
+//!
+//! The upper bits of the state word count references (`state.rs`). Each of these handles owns
+//! exactly one, and the cell is freed by whoever drops the last:
+//!
+//! | handle         | created by                          | gives its reference up when            |
+//! |----------------|-------------------------------------|----------------------------------------|
+//! | `Task`         | spawn (the `OwnedTasks` entry)      | unlinked at completion, or shut down   |
+//! | `Notified`     | spawn, or a wake that made the task idle → notified | polled (`run`), or dropped |
+//! | `JoinHandle`   | spawn                               | dropped                                |
+//! | `Waker`        | cloning the poll's waker            | dropped, or consumed by `wake`         |
+//! | `AbortHandle`  | `JoinHandle::abort_handle`, clone   | dropped                                |
+//! | `UnownedTask`  | `spawn_blocking` (holds **two**: it is its own `Task` and `Notified`) | run or shut down |
+//!
+//! A spawned task starts with three references (`Task`, `Notified`, `JoinHandle`). While a poll
+//! runs, the `Notified` that was popped lends its reference to the poll; the waker handed to the
+//! future (`waker_ref`) borrows that reference and costs no count change. When the poll ends
+//! `Pending` the reference is dropped, unless the task was woken meanwhile, in which case it
+//! becomes the new `Notified` (`TransitionToIdle::OkNotified`).
+//!
+//! ## State bits
+//!
+//! * `RUNNING` — held by exactly one party, which then owns the `Stage`: the poller (set by
+//!   `transition_to_running` from a `Notified`) or a shutdown (`transition_to_shutdown` of an
+//!   idle task). Cleared by `transition_to_idle` or `transition_to_complete`.
+//! * `COMPLETE` — set once by `transition_to_complete`, after the result is in the `Stage`.
+//!   From then on, the `Stage` belongs to the `JoinHandle` if `JOIN_INTEREST` was set at that
+//!   moment, otherwise the completer drops the output at once.
+//! * `NOTIFIED` — a `Notified` for this task exists (or the task was woken while running and its
+//!   poller will produce one). A wake that finds `NOTIFIED` or `RUNNING` does not schedule again,
+//!   so a task sits in at most one run queue at a time.
+//! * `CANCELLED` — set by an abort or a shutdown. Whoever holds `RUNNING` next drops the future
+//!   and stores a cancelled `JoinError`. An abort from another thread never drops the future
+//!   itself: it notifies the task, so the scheduler that owns it cancels it on its own thread.
+//!   That is why a `!Send` future (a `LocalSet` task) is only ever dropped on its thread.
+//! * `JOIN_INTEREST` — the `JoinHandle` exists. Cleared by its drop.
+//! * `JOIN_WAKER` — the join waker field is published. While it is unset and the task is not
+//!   complete, only the `JoinHandle` touches the field; while it is set, the `JoinHandle` only
+//!   reads it and the runtime, after `COMPLETE`, wakes it and then clears the bit. If the
+//!   `JoinHandle` is gone by then, the runtime drops the waker; otherwise the handle does.
+//!
+//! ## Fields
+//!
+//! * `Stage`: the holder of `RUNNING`; after `COMPLETE`, see above.
+//! * `queue_next`: whoever holds the `Notified` while it sits in the inject queue.
+//! * `owned` links: the `OwnedTasks` shard lock. `owner_id`: written once before the task is shared.
+//! * The scheduler `S`: read-only, by anyone holding a reference. `Schedule::schedule` gets it
+//!   through the `Notified` and may not use it after handing the `Notified` to a queue: from then
+//!   on another thread may run the task to completion and free it.
+//!
+//! ## Panics
+//!
+//! The future's `poll` and `Drop`, the output's `Drop` and the join waker run inside
+//! `catch_unwind` (`harness.rs`); a panic becomes the task's `JoinError` or is swallowed, and
+//! never unwinds into a scheduler or leaves a transition half done.
+
+mod abort;
+mod core;
+mod error;
+mod harness;
+mod id;
+mod join;
+mod list;
+mod raw;
+mod state;
+mod waker;
+
+pub use abort::AbortHandle;
+pub use error::JoinError;
+pub use id::Id;
+pub use join::JoinHandle;
+pub(crate) use list::OwnedTasks;
+
+pub(crate) use self::core::Header;
+use raw::RawTask;
+use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::mem::ManuallyDrop;
+use std::ptr::NonNull;
+
+/// What a task needs from the scheduler that runs it.
+pub(crate) trait Schedule: Sync + Sized + 'static {
+    /// The task completed: unlink it from the owned list. Returns the list's `Task` handle, if
+    /// it was still linked.
+    fn release(&self, task: &Task<Self>) -> Option<Task<Self>>;
+
+    /// Puts a notified task on a run queue. Implementations read the scheduler through
+    /// `task.scheduler()` and must not use that borrow after handing `task` over (see the
+    /// contract: the task may be freed by then).
+    fn schedule(task: Notified<Self>);
+
+    /// A task that woke itself while running asks to run again, behind the others.
+    fn yield_now(task: Notified<Self>) {
+        Self::schedule(task);
+    }
+
+    /// A task panicked; the runtime may be configured to react.
+    fn unhandled_panic(&self) {}
+}
+
+/// The `OwnedTasks` entry of a task: one reference.
+pub(crate) struct Task<S: 'static> {
+    raw: RawTask,
+    _scheduler: PhantomData<S>,
+}
+
+/// A task that must be polled: one reference, and the task's `NOTIFIED` bit.
+pub(crate) struct Notified<S: 'static>(Task<S>);
+
+/// A task outside any `OwnedTasks` (blocking work): two references, one as its own `Task` and
+/// one as its `Notified`.
+pub(crate) struct UnownedTask<S: 'static> {
+    raw: RawTask,
+    _scheduler: PhantomData<S>,
+}
+
+// SAFETY: tasks move between threads through queues. A `!Send` future is only ever polled or
+// dropped on its owner's thread: its scheduler runs `Notified`s there only, and aborts from
+// elsewhere only notify (see the contract, `CANCELLED`).
+unsafe impl<S> Send for Task<S> {}
+// SAFETY: `&Task` only exposes the header (atomic state, immutable fields).
+unsafe impl<S> Sync for Task<S> {}
+// SAFETY: as for `Task`.
+unsafe impl<S> Send for UnownedTask<S> {}
+// SAFETY: as for `Task`.
+unsafe impl<S> Sync for UnownedTask<S> {}
+
+/// Allocates a task: its list entry, its first `Notified`, and its `JoinHandle`.
+fn new_task<T, S>(future: T, scheduler: S, id: Id) -> (Task<S>, Notified<S>, JoinHandle<T::Output>)
+where
+    T: Future + 'static,
+    S: Schedule,
+{
+    let raw = RawTask::new(future, scheduler, id);
+    let task = Task::new(raw);
+    let notified = Notified(Task::new(raw));
+    (task, notified, JoinHandle::new(raw))
+}
+
+/// Allocates a task that no `OwnedTasks` tracks (blocking work).
+pub(crate) fn unowned<T, S>(
+    future: T,
+    scheduler: S,
+    id: Id,
+) -> (UnownedTask<S>, JoinHandle<T::Output>)
+where
+    T: Future + Send + 'static,
+    T::Output: Send + 'static,
+    S: Schedule,
+{
+    let (task, notified, join) = new_task(future, scheduler, id);
+    // The two references of `task` and `notified` now live in the one `UnownedTask`.
+    let raw = task.raw;
+    std::mem::forget(task);
+    std::mem::forget(notified);
+    let unowned = UnownedTask {
+        raw,
+        _scheduler: PhantomData,
+    };
+    (unowned, join)
+}
+
+impl<S: 'static> Task<S> {
+    fn new(raw: RawTask) -> Task<S> {
+        Task {
+            raw,
+            _scheduler: PhantomData,
+        }
+    }
+
+    /// # Safety
+    /// `ptr` heads a live task with scheduler type `S`, and the caller passes one reference.
+    unsafe fn from_raw(ptr: NonNull<Header>) -> Task<S> {
+        // SAFETY: forwarded to the caller.
+        Task::new(unsafe { RawTask::from_raw(ptr) })
+    }
+
+    fn header(&self) -> &Header {
+        self.raw.header()
+    }
+
+    /// Shuts the task down for a closing runtime, giving up this reference.
+    pub(crate) fn shutdown(self) {
+        let raw = ManuallyDrop::new(self).raw;
+        raw.shutdown();
+    }
+
+    /// The scheduler the task was spawned on; valid while this handle is.
+    pub(crate) fn scheduler(&self) -> &S {
+        // SAFETY: `S` is this task's scheduler type (type parameter), and the borrow is tied to
+        // `self`, which holds a reference.
+        unsafe { self.raw.scheduler::<S>() }
+    }
+}
+
+impl<S: 'static> Drop for Task<S> {
+    fn drop(&mut self) {
+        self.raw.drop_reference();
+    }
+}
+
+impl<S: 'static> Notified<S> {
+    /// # Safety
+    /// As for `Task::from_raw`; the task's `NOTIFIED` bit is set for this handle.
+    unsafe fn from_raw(ptr: NonNull<Header>) -> Notified<S> {
+        // SAFETY: forwarded to the caller.
+        Notified(unsafe { Task::from_raw(ptr) })
+    }
+
+    /// Polls the task once. Must be called on the thread that owns the task's scheduler.
+    pub(crate) fn run(self) {
+        let raw = ManuallyDrop::new(self).0.raw;
+        raw.poll();
+    }
+
+    /// The scheduler the task was spawned on; see `Schedule::schedule` for how long it may be
+    /// used.
+    pub(crate) fn scheduler(&self) -> &S {
+        self.0.scheduler()
+    }
+
+    /// Converts into a pointer for an intrusive queue; the queue owns the reference until
+    /// `from_queue`.
+    pub(crate) fn into_queue_ptr(self) -> NonNull<Header> {
+        ManuallyDrop::new(self).0.raw.header_ptr()
+    }
+
+    /// # Safety
+    /// `ptr` came from `into_queue_ptr` of a `Notified<S>`, and is taken out once.
+    pub(crate) unsafe fn from_queue_ptr(ptr: NonNull<Header>) -> Notified<S> {
+        // SAFETY: forwarded to the caller.
+        unsafe { Notified::from_raw(ptr) }
+    }
+}
+
+impl<S: 'static> UnownedTask<S> {
+    /// Runs the task to its first `Pending` or completion.
+    pub(crate) fn run(self) {
+        let raw = ManuallyDrop::new(self).raw;
+        // The poll consumes the `Notified` half; the `Task` half is dropped after.
+        raw.poll();
+        raw.drop_reference();
+    }
+
+    /// Cancels a task that will never run.
+    pub(crate) fn shutdown(self) {
+        let raw = ManuallyDrop::new(self).raw;
+        // The shutdown consumes the `Task` half; the `Notified` half is dropped after.
+        raw.shutdown();
+        raw.drop_reference();
+    }
+}
+
+impl<S: 'static> Drop for UnownedTask<S> {
+    fn drop(&mut self) {
+        // Dropping unrun work cancels it, so its JoinHandle resolves rather than hangs.
+        let raw = self.raw;
+        raw.shutdown();
+        raw.drop_reference();
+    }
+}
+
+impl Header {
+    /// The inject-queue link of the task.
+    ///
+    /// # Safety
+    /// The caller holds the task's `Notified` while it sits in that queue.
+    pub(crate) unsafe fn queue_next(me: NonNull<Header>) -> Option<NonNull<Header>> {
+        // SAFETY: the caller owns the link (contract, `queue_next`).
+        unsafe { me.as_ref().queue_next.with(|ptr| *ptr) }
+    }
+
+    /// # Safety
+    /// As for `queue_next`.
+    pub(crate) unsafe fn set_queue_next(me: NonNull<Header>, next: Option<NonNull<Header>>) {
+        // SAFETY: the caller owns the link (contract, `queue_next`).
+        unsafe { me.as_ref().queue_next.with_mut(|ptr| *ptr = next) }
+    }
+}
+
+impl<S> fmt::Debug for Task<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Task")
+            .field("id", &self.raw.id())
+            .field("state", self.raw.state())
+            .finish()
+    }
+}
+
+impl<S> fmt::Debug for Notified<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Notified").field(&self.0).finish()
+    }
+}

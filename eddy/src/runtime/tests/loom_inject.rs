@@ -1,0 +1,73 @@
+//! Models of the inject queue: concurrent pushes, a concurrent pop, and close.
+
+use super::mock::{spawn, wait, Gate, Mock};
+use crate::loom::{thread, Arc};
+use crate::runtime::scheduler::inject::Inject;
+use crate::runtime::task::Notified;
+
+/// Spawns a task on `mock` and takes its `Notified` out of the mock's run queue, as a
+/// scheduler would before injecting it. Its JoinHandle is dropped (detached).
+fn notified(mock: &Arc<Mock>, gate: &Arc<Gate>) -> Notified<Arc<Mock>> {
+    drop(spawn(&mock, wait(&gate, Arc::new(()))));
+    mock.take_queued().expect("spawn queues the task")
+}
+
+#[test]
+fn loom_inject_push_from_two_threads_pop_on_one() {
+    loom::model(|| {
+        let mock = Mock::new();
+        let gate = Gate::new();
+        let inject = Arc::new(Inject::new());
+
+        let pushers: Vec<_> = (0..2)
+            .map(|_| {
+                let task = notified(&mock, &gate);
+                let inject = inject.clone();
+                thread::spawn(move || inject.push(task))
+            })
+            .collect();
+
+        let mut popped = 0;
+        if let Some(task) = inject.pop() {
+            drop(task);
+            popped += 1;
+        }
+        for pusher in pushers {
+            pusher.join().unwrap();
+        }
+        while let Some(task) = inject.pop() {
+            drop(task);
+            popped += 1;
+        }
+        assert_eq!(popped, 2, "every pushed task is popped exactly once");
+        assert!(inject.is_empty());
+        mock.shutdown();
+    });
+}
+
+#[test]
+fn loom_inject_close_vs_push() {
+    loom::model(|| {
+        let mock = Mock::new();
+        let gate = Gate::new();
+        let inject = Arc::new(Inject::new());
+        let task = notified(&mock, &gate);
+
+        let pusher = {
+            let inject = inject.clone();
+            thread::spawn(move || inject.push(task))
+        };
+        assert!(inject.close());
+        // After close, a drain finds the task or the push dropped it: either way none is
+        // stranded once the pusher is done.
+        while let Some(task) = inject.pop() {
+            drop(task);
+        }
+        pusher.join().unwrap();
+        while let Some(task) = inject.pop() {
+            drop(task);
+        }
+        assert!(inject.is_empty());
+        mock.shutdown();
+    });
+}

@@ -1,0 +1,46 @@
+//! Every user-facing panic and error message, in one place.
+//!
+//! Each message names the cause and, where there is one, the fix. Display texts of error types are
+//! lowercase; the longer panic messages keep Tokio's wording where a user may search for it.
+
+/// A runtime-only operation was called with no runtime on this thread.
+pub(crate) const NO_RUNTIME: &str = "there is no reactor running, must be called from the context of an eddy runtime: \
+     call it inside `Runtime::block_on` or a spawned task, or hold the guard returned by `Runtime::enter`";
+
+/// The thread-local context was already torn down (a destructor ran during thread exit).
+pub(crate) const THREAD_LOCAL_DESTROYED: &str =
+    "the eddy context thread-local variable has been destroyed: this thread is exiting";
+
+/// `block_on` on a thread that already drives a runtime.
+pub(crate) const RUNTIME_WITHIN_RUNTIME: &str = "Cannot start a runtime from within a runtime. \
+     This happens because a function (like `block_on`) attempted to block the current thread \
+     while the thread is being used to drive asynchronous tasks.";
+
+/// Dropping a runtime inside an asynchronous context.
+pub(crate) const DROP_RUNTIME_IN_ASYNC: &str =
+    "Cannot drop a runtime in a context where blocking is not allowed. \
+     This happens when a runtime is dropped from within an asynchronous context. \
+     Use `Runtime::shutdown_background` there instead.";
+
+/// `EnterGuard`s dropped in the wrong order.
+pub(crate) const ENTER_GUARD_ORDER: &str =
+    "`EnterGuard` values dropped out of order. Guards returned by \
+     `eddy::runtime::Handle::enter()` must be dropped in the reverse order as they were acquired.";
+
+/// `task::id()` called outside a task.
+pub(crate) const NO_TASK_ID: &str = "Can't get a task id when not inside a task";
+
+/// `JoinError::into_panic` on a cancellation.
+pub(crate) const JOIN_ERROR_NOT_PANIC: &str = "`JoinError` reason is not a panic.";
+
+/// A `JoinHandle` polled again after it returned `Ready`.
+pub(crate) const JOIN_HANDLE_AFTER_COMPLETION: &str = "JoinHandle polled after completion";
+
+/// Builder asserts.
+pub(crate) const MAX_BLOCKING_THREADS_ZERO: &str = "Max blocking threads cannot be set to 0";
+pub(crate) const RUNTIME_NAME_EMPTY: &str = "runtime name shouldn't be empty";
+pub(crate) const GLOBAL_QUEUE_INTERVAL_ZERO: &str = "global_queue_interval must be greater than 0";
+pub(crate) const EVENT_INTERVAL_ZERO: &str = "event_interval must be greater than 0";
+
+/// The OS refused to start the first thread of the blocking pool.
+pub(crate) const OS_CANNOT_SPAWN_THREAD: &str = "OS can't spawn worker thread";

@@ -1,0 +1,253 @@
+//! An intrusive doubly linked list.
+//!
+//! Nodes carry their own [`Pointers`]; the list only links them, so pushing and removing never
+//! allocate. The list owns one `L::Handle` per linked node: `push_front` takes a handle's
+//! ownership and `pop_back`/`remove` give it back.
+//!
+//! Contract: a node is in at most one list at a time, and its `Pointers` are touched only by the
+//! code that owns that list (in eddy: under the `OwnedTasks` shard lock). A node that is in no
+//! list has both pointers `None` and is not the list's head; `remove` relies on that to refuse
+//! nodes that were already taken out.
+
+use crate::loom::UnsafeCell;
+use std::fmt;
+use std::marker::PhantomData;
+use std::ptr::NonNull;
+
+/// How a list finds the links inside its nodes.
+///
+/// # Safety
+/// `pointers` must return the `Pointers` embedded in the node `target`, and a handle must keep its
+/// node alive while the list holds it.
+pub(crate) unsafe trait Link {
+    /// What owns a node (e.g. a task reference).
+    type Handle;
+    /// The node type.
+    type Target;
+
+    /// The node of a handle, without giving up ownership.
+    fn as_raw(handle: &Self::Handle) -> NonNull<Self::Target>;
+
+    /// Rebuilds the handle that `push_front` took ownership of.
+    ///
+    /// # Safety
+    /// `ptr` came from `as_raw` of a handle whose ownership was passed to the list.
+    unsafe fn from_raw(ptr: NonNull<Self::Target>) -> Self::Handle;
+
+    /// The links inside `target`.
+    ///
+    /// # Safety
+    /// `target` points to a live node.
+    unsafe fn pointers(target: NonNull<Self::Target>) -> NonNull<Pointers<Self::Target>>;
+}
+
+/// The links embedded in a node.
+pub(crate) struct Pointers<T> {
+    inner: UnsafeCell<PointersInner<T>>,
+}
+
+struct PointersInner<T> {
+    prev: Option<NonNull<T>>,
+    next: Option<NonNull<T>>,
+}
+
+/// A list of nodes of type `T`, owning their `L::Handle`s.
+pub(crate) struct LinkedList<L: Link> {
+    head: Option<NonNull<L::Target>>,
+    tail: Option<NonNull<L::Target>>,
+    _marker: PhantomData<*const L>,
+}
+
+// SAFETY: the list owns handles; sending the list sends them, which is sound when they are Send.
+unsafe impl<L: Link> Send for LinkedList<L> where L::Handle: Send {}
+
+impl<T> Pointers<T> {
+    pub(crate) fn new() -> Pointers<T> {
+        Pointers {
+            inner: UnsafeCell::new(PointersInner {
+                prev: None,
+                next: None,
+            }),
+        }
+    }
+
+    fn prev(&self) -> Option<NonNull<T>> {
+        // SAFETY: only the owning list touches the links (module contract).
+        self.inner.with(|ptr| unsafe { (*ptr).prev })
+    }
+
+    fn next(&self) -> Option<NonNull<T>> {
+        // SAFETY: as in `prev`.
+        self.inner.with(|ptr| unsafe { (*ptr).next })
+    }
+
+    fn set_prev(&self, prev: Option<NonNull<T>>) {
+        // SAFETY: as in `prev`.
+        self.inner.with_mut(|ptr| unsafe { (*ptr).prev = prev });
+    }
+
+    fn set_next(&self, next: Option<NonNull<T>>) {
+        // SAFETY: as in `prev`.
+        self.inner.with_mut(|ptr| unsafe { (*ptr).next = next });
+    }
+}
+
+impl<L: Link> LinkedList<L> {
+    pub(crate) const fn new() -> LinkedList<L> {
+        LinkedList {
+            head: None,
+            tail: None,
+            _marker: PhantomData,
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.head.is_none()
+    }
+
+    /// Links `handle`'s node at the front; the list now owns the handle.
+    pub(crate) fn push_front(&mut self, handle: L::Handle) {
+        let node = L::as_raw(&handle);
+        std::mem::forget(handle);
+        // SAFETY: the handle keeps the node alive while it is linked (trait contract), and the
+        // node is in no other list, so its links are ours to write.
+        unsafe {
+            let links = L::pointers(node).as_ref();
+            assert_ne!(self.head, Some(node), "node pushed into a list twice");
+            links.set_next(self.head);
+            links.set_prev(None);
+            if let Some(head) = self.head {
+                L::pointers(head).as_ref().set_prev(Some(node));
+            }
+        }
+        self.head = Some(node);
+        if self.tail.is_none() {
+            self.tail = Some(node);
+        }
+    }
+
+    /// Unlinks the last node and returns its handle.
+    pub(crate) fn pop_back(&mut self) -> Option<L::Handle> {
+        let node = self.tail?;
+        // SAFETY: `node` is linked here, so it is alive and its links are ours.
+        unsafe {
+            let links = L::pointers(node).as_ref();
+            self.tail = links.prev();
+            match self.tail {
+                Some(prev) => L::pointers(prev).as_ref().set_next(None),
+                None => self.head = None,
+            }
+            links.set_prev(None);
+            links.set_next(None);
+            Some(L::from_raw(node))
+        }
+    }
+
+    /// Unlinks `node` and returns its handle, or `None` if it is not linked (any more).
+    ///
+    /// # Safety
+    /// `node` is alive and is either in this list or in no list.
+    pub(crate) unsafe fn remove(&mut self, node: NonNull<L::Target>) -> Option<L::Handle> {
+        // SAFETY: the node is alive (caller) and, if linked, linked here, so the links are ours.
+        unsafe {
+            let links = L::pointers(node).as_ref();
+            match links.prev() {
+                Some(prev) => L::pointers(prev).as_ref().set_next(links.next()),
+                None => {
+                    if self.head != Some(node) {
+                        return None;
+                    }
+                    self.head = links.next();
+                }
+            }
+            match links.next() {
+                Some(next) => L::pointers(next).as_ref().set_prev(links.prev()),
+                None => self.tail = links.prev(),
+            }
+            links.set_prev(None);
+            links.set_next(None);
+            Some(L::from_raw(node))
+        }
+    }
+}
+
+impl<L: Link> fmt::Debug for LinkedList<L> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LinkedList")
+            .field("head", &self.head)
+            .field("tail", &self.tail)
+            .finish()
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+    use std::pin::Pin;
+
+    struct Node {
+        links: Pointers<Node>,
+        value: i32,
+    }
+
+    struct NodeLink;
+
+    // SAFETY: `pointers` returns the node's own field; handles are `Pin<&Node>` borrowed for the
+    // whole test, so the nodes outlive the list.
+    unsafe impl Link for NodeLink {
+        type Handle = Pin<&'static Node>;
+        type Target = Node;
+
+        fn as_raw(handle: &Self::Handle) -> NonNull<Node> {
+            NonNull::from(&**handle)
+        }
+
+        unsafe fn from_raw(ptr: NonNull<Node>) -> Self::Handle {
+            // SAFETY: the pointer came from a `&'static Node`.
+            Pin::new(unsafe { &*ptr.as_ptr() })
+        }
+
+        unsafe fn pointers(target: NonNull<Node>) -> NonNull<Pointers<Node>> {
+            // SAFETY: `target` is alive (caller); we take the address of one of its fields.
+            unsafe { NonNull::from(&(*target.as_ptr()).links) }
+        }
+    }
+
+    fn node(value: i32) -> Pin<&'static Node> {
+        Pin::new(Box::leak(Box::new(Node {
+            links: Pointers::new(),
+            value,
+        })))
+    }
+
+    #[test]
+    fn push_pop_is_fifo_from_the_back() {
+        let mut list = LinkedList::<NodeLink>::new();
+        for v in 0..4 {
+            list.push_front(node(v));
+        }
+        let popped: Vec<i32> = std::iter::from_fn(|| list.pop_back().map(|n| n.value)).collect();
+        assert_eq!(popped, [0, 1, 2, 3]);
+        assert!(list.is_empty());
+    }
+
+    #[test]
+    fn remove_middle_head_tail_and_twice() {
+        let mut list = LinkedList::<NodeLink>::new();
+        let nodes: Vec<_> = (0..4).map(node).collect();
+        for n in &nodes {
+            list.push_front(*n);
+        }
+        // SAFETY: every node is alive and in this list or in none.
+        unsafe {
+            let raw = |i: usize| NonNull::from(&*nodes[i]);
+            assert_eq!(list.remove(raw(1)).map(|n| n.value), Some(1));
+            assert!(list.remove(raw(1)).is_none(), "removed twice");
+            assert_eq!(list.remove(raw(3)).map(|n| n.value), Some(3)); // head
+            assert_eq!(list.remove(raw(0)).map(|n| n.value), Some(0)); // tail
+            assert_eq!(list.pop_back().map(|n| n.value), Some(2));
+            assert!(list.remove(raw(2)).is_none());
+        }
+        assert!(list.is_empty());
+    }
+}

@@ -1,0 +1,4 @@
+//! Small building blocks shared by the runtime.
+
+pub(crate) mod error;
+pub(crate) mod linked_list;
