@@ -178,7 +178,8 @@ impl CurrentThread {
         });
         let scheduler::Context::CurrentThread(context) = &cx;
         context::set_scheduler(&cx, || {
-            ct.shared.owned.close_and_shutdown_all(0);
+            // SAFETY: this thread holds the core: it is the owned list's exclusive owner.
+            unsafe { ct.shared.owned.close_and_shutdown_all(0) };
             // Every task is complete now; the queues only hold references to drop.
             while let Some(task) = context.pop_local() {
                 drop(task);
@@ -187,10 +188,9 @@ impl CurrentThread {
             while let Some(task) = ct.shared.inject.pop() {
                 drop(task);
             }
-            assert!(
-                ct.shared.owned.is_empty(),
-                "tasks left after shutdown; this is a bug in eddy"
-            );
+            // SAFETY: as above.
+            let all_gone = unsafe { ct.shared.owned.is_empty() };
+            assert!(all_gone, "tasks left after shutdown; this is a bug in eddy");
             // Wakers deferred by destructors point at finished tasks: waking them does nothing.
             context.defer.wake();
         });
@@ -204,6 +204,31 @@ impl Handle {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
+        // On the thread that drives this runtime, bind into the unlocked half of the owned list
+        // and queue locally, under one borrow of the core.
+        let mut future = Some(future);
+        let local = context::with_scheduler(|cx| {
+            let Some(scheduler::Context::CurrentThread(cx)) = cx else {
+                return None;
+            };
+            if !Arc::ptr_eq(&cx.handle, me) {
+                return None;
+            }
+            let mut core = cx.core.try_borrow_mut().ok()?;
+            let core = core.as_mut()?;
+            let future = future.take().expect("taken once");
+            // SAFETY: this thread holds the core, which makes it the owned list's exclusive
+            // owner (see `OwnedTasks`).
+            let (join, notified) = unsafe { me.shared.owned.bind_local(future, me.clone(), id) };
+            if let Some(notified) = notified {
+                core.tasks.push_back(notified);
+            }
+            Some(join)
+        });
+        if let Some(join) = local {
+            return join;
+        }
+        let future = future.take().expect("not taken by the local path");
         let (join, notified) = me.shared.owned.bind(future, me.clone(), id);
         if let Some(notified) = notified {
             <Arc<Handle> as Schedule>::schedule(notified);
@@ -223,7 +248,9 @@ impl Handle {
 
 impl Schedule for Arc<Handle> {
     fn release(&self, task: &Task<Self>) -> Option<Task<Self>> {
-        self.shared.owned.remove(task)
+        // SAFETY: tasks of this scheduler complete only on the thread that holds the core (it
+        // alone polls them and shuts them down), which is the owned list's exclusive owner.
+        unsafe { self.shared.owned.remove(task) }
     }
 
     fn schedule(task: Notified<Self>) {

@@ -14,12 +14,14 @@
 //! * `queue_next` — whoever holds the `Notified` while it sits in an intrusive queue.
 //! * `owned` links and `owner_id` — the `OwnedTasks` shard lock.
 
+use super::alloc;
 use super::id::Id;
 use super::raw::Vtable;
 use super::state::State;
 use super::JoinError;
 use crate::loom::UnsafeCell;
 use crate::util::linked_list;
+use std::alloc::Layout;
 use std::future::Future;
 use std::ptr::NonNull;
 use std::task::Waker;
@@ -69,6 +71,9 @@ pub(super) enum Stage<T: Future> {
 /// The cold part: list links and the join waker.
 pub(super) struct Trailer {
     pub(super) owned: linked_list::Pointers<Header>,
+    /// Whether the task sits in its `OwnedTasks`' unlocked local half. Written once at bind,
+    /// before the task is shared.
+    pub(super) bound_locally: UnsafeCell<bool>,
     pub(super) waker: UnsafeCell<Option<Waker>>,
 }
 
@@ -81,24 +86,46 @@ unsafe impl Sync for Header {}
 
 impl<T: Future, S> Cell<T, S> {
     /// Allocates a new task. The state starts as `INITIAL_STATE` (three references).
-    pub(super) fn new(future: T, scheduler: S, id: Id, vtable: &'static Vtable) -> Box<Cell<T, S>> {
-        Box::new(Cell {
-            header: Header {
-                state: State::new(),
-                queue_next: UnsafeCell::new(None),
-                vtable,
-                owner_id: UnsafeCell::new(0),
-                id,
-            },
-            core: Core {
-                scheduler,
-                stage: UnsafeCell::new(Stage::Running(future)),
-            },
-            trailer: Trailer {
-                owned: linked_list::Pointers::new(),
-                waker: UnsafeCell::new(None),
-            },
-        })
+    pub(super) fn new(
+        future: T,
+        scheduler: S,
+        id: Id,
+        vtable: &'static Vtable,
+    ) -> NonNull<Cell<T, S>> {
+        let cell = alloc::allocate(Layout::new::<Cell<T, S>>()).cast::<Cell<T, S>>();
+        // SAFETY: the block is fresh, sized and aligned for a `Cell<T, S>`.
+        unsafe {
+            cell.as_ptr().write(Cell {
+                header: Header {
+                    state: State::new(),
+                    queue_next: UnsafeCell::new(None),
+                    vtable,
+                    owner_id: UnsafeCell::new(0),
+                    id,
+                },
+                core: Core {
+                    scheduler,
+                    stage: UnsafeCell::new(Stage::Running(future)),
+                },
+                trailer: Trailer {
+                    owned: linked_list::Pointers::new(),
+                    bound_locally: UnsafeCell::new(false),
+                    waker: UnsafeCell::new(None),
+                },
+            })
+        };
+        cell
+    }
+
+    /// Drops the cell's fields and frees its memory.
+    ///
+    /// # Safety
+    /// `cell` came from `Cell::new`, and no reference to the task remains.
+    pub(super) unsafe fn free(cell: NonNull<Cell<T, S>>) {
+        // SAFETY: the cell is initialised and unshared (caller).
+        unsafe { std::ptr::drop_in_place(cell.as_ptr()) };
+        // SAFETY: allocated by `alloc::allocate` with this layout in `new`.
+        unsafe { alloc::deallocate(cell.cast(), Layout::new::<Cell<T, S>>()) };
     }
 }
 
@@ -165,6 +192,28 @@ impl Header {
             let offset = me.as_ref().vtable.trailer_offset;
             NonNull::new_unchecked(me.as_ptr().cast::<u8>().add(offset).cast::<Trailer>())
         }
+    }
+
+    /// Marks the task as bound to the local half of its `OwnedTasks`.
+    ///
+    /// # Safety
+    /// `me` is live and not yet shared with another thread.
+    pub(super) unsafe fn set_bound_locally(me: NonNull<Header>) {
+        // SAFETY: live (caller).
+        let trailer = unsafe { Header::trailer(me).as_ref() };
+        // SAFETY: unshared (caller), so nobody reads the flag concurrently.
+        trailer
+            .bound_locally
+            .with_mut(|flag| unsafe { *flag = true });
+    }
+
+    /// # Safety
+    /// `me` is live.
+    pub(super) unsafe fn is_bound_locally(me: NonNull<Header>) -> bool {
+        // SAFETY: live (caller).
+        let trailer = unsafe { Header::trailer(me).as_ref() };
+        // SAFETY: the flag is immutable once the task is shared.
+        trailer.bound_locally.with(|flag| unsafe { *flag })
     }
 
     /// The owner id, read by `OwnedTasks` under its lock or after binding.

@@ -4,7 +4,9 @@
 //! join waker) runs inside `catch_unwind` here, so a panic never unwinds into a scheduler.
 
 use super::core::{Cell, Core, Header, Stage, Trailer};
-use super::state::{Snapshot, State, TransitionToIdle, TransitionToRunning};
+use super::state::{
+    Snapshot, State, TransitionAfterJoinWake, TransitionToIdle, TransitionToRunning,
+};
 use super::waker::waker_ref;
 use super::{Id, JoinError, Notified, Schedule, Task};
 use crate::runtime::context;
@@ -96,39 +98,48 @@ impl<T: Future, S: Schedule> Harness<T, S> {
         self.complete();
     }
 
-    /// The output is stored: tell the JoinHandle, leave the owned list, drop the references.
-    /// The caller holds RUNNING and one reference (the poll's, or the shutdown caller's).
+    /// The output is stored: leave the owned list, mark the task complete, tell the JoinHandle
+    /// or drop the output. The caller holds RUNNING and one reference (the poll's, or the
+    /// shutdown caller's).
+    ///
+    /// The list entry is unlinked *before* COMPLETE is set, so that completion and the
+    /// reference drops are one atomic step in the common case (a JoinHandle with no waker yet):
+    /// after it, another thread may free the task, so nothing here touches the cell again.
     fn complete(self) {
-        let snapshot = self.state().transition_to_complete();
-        if !snapshot.is_join_interested() {
+        // SAFETY: the reference we hold keeps the task alive; `task` is not dropped.
+        let task = ManuallyDrop::new(unsafe { Task::<S>::from_raw(self.header_ptr()) });
+        let refs = match self.core().scheduler.release(&task) {
+            Some(released) => {
+                std::mem::forget(released);
+                2
+            }
+            None => 1,
+        };
+
+        let completed = self.state().transition_to_complete(refs);
+        if !completed.kept_ref {
+            return;
+        }
+        if !completed.join_interested {
             // Nobody will read the output: drop it here, where its destructor sees the task id.
             let _ = panic::catch_unwind(AssertUnwindSafe(|| {
                 let _id = context::TaskIdGuard::enter(self.id());
                 // SAFETY: complete and no JoinHandle: the completer owns the stage.
                 unsafe { self.core().drop_stage() };
             }));
-        } else if snapshot.is_join_waker_set() {
-            // SAFETY: complete with JOIN_WAKER set: the runtime owns the waker field.
+        } else {
+            debug_assert!(completed.join_waker_set);
+            // SAFETY: complete with JOIN_WAKER set: the runtime may read the waker field.
             let _ = panic::catch_unwind(AssertUnwindSafe(|| unsafe { self.trailer().wake_join() }));
-            let after = self.state().unset_waker_after_complete();
-            if !after.is_join_interested() {
-                // SAFETY: the JoinHandle left meanwhile and will not touch the field.
-                unsafe { self.trailer().set_waker(None) };
+            match self.state().transition_after_join_wake() {
+                TransitionAfterJoinWake::Done => return,
+                TransitionAfterJoinWake::DropWakerThenRef => {
+                    // SAFETY: the JoinHandle is gone and JOIN_WAKER is clear: the field is ours.
+                    unsafe { self.trailer().set_waker(None) };
+                }
             }
         }
-
-        // SAFETY: the reference we hold keeps the task alive; `task` is not dropped.
-        let task = ManuallyDrop::new(unsafe { Task::<S>::from_raw(self.header_ptr()) });
-        let released = self.core().scheduler.release(&task);
-        let refs_to_drop = if let Some(released) = released {
-            std::mem::forget(released);
-            2
-        } else {
-            1
-        };
-        if self.state().transition_to_terminal(refs_to_drop) {
-            self.dealloc();
-        }
+        self.drop_reference();
     }
 
     /// Reads the output into `dst` if the task is complete, otherwise registers `waker`.
@@ -160,7 +171,11 @@ impl<T: Future, S: Schedule> Harness<T, S> {
             // SAFETY: the transition says the JoinHandle owns the waker field.
             unsafe { self.trailer().set_waker(None) };
         }
-        self.drop_reference();
+        if transition.dealloc {
+            self.dealloc();
+        } else {
+            self.drop_reference();
+        }
     }
 
     fn drop_reference(self) {
@@ -178,8 +193,8 @@ impl<T: Future, S: Schedule> Harness<T, S> {
             // SAFETY: no references are left, so nobody else can see the task.
             unsafe { self.core().drop_stage() };
         }));
-        // SAFETY: the cell was allocated by `Box` in `RawTask::new`, and no references remain.
-        drop(unsafe { Box::from_raw(cell.as_ptr()) });
+        // SAFETY: the cell came from `Cell::new`, and no references remain.
+        unsafe { Cell::free(cell) };
     }
 }
 

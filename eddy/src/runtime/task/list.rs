@@ -10,10 +10,17 @@
 //! * The list holds one reference per linked task (the `Task` handle). `remove` hands it back.
 //! * A task's `owner_id` is written once at bind, before the task is shared, and names this list;
 //!   `remove` refuses tasks of other lists.
+//! * Besides the locked shards there is one **unlocked local half**, for schedulers where a single
+//!   thread at a time owns all task completion (the current-thread scheduler: the thread holding
+//!   its core). `bind_local`, and `remove`/`close_and_shutdown_all`/`is_empty` when local tasks
+//!   exist, are `unsafe` and require that exclusive ownership; handing the core to another
+//!   thread goes through a mutex, which orders one owner's accesses before the next one's. A
+//!   task records at bind which half it is in (`Trailer::bound_locally`), so `remove` needs no
+//!   guess. The local half saves a lock and an unlock per spawn and per completion.
 
 use super::core::Header;
 use super::{new_task, Id, JoinHandle, Notified, Schedule, Task};
-use crate::loom::{AtomicBool, Mutex, Ordering, StaticAtomicU64};
+use crate::loom::{AtomicBool, Mutex, Ordering, StaticAtomicU64, UnsafeCell};
 use crate::util::linked_list::{self, LinkedList};
 use std::future::Future;
 use std::marker::PhantomData;
@@ -24,12 +31,20 @@ static NEXT_OWNER_ID: StaticAtomicU64 = StaticAtomicU64::new(1);
 
 pub(crate) struct OwnedTasks<S: 'static> {
     shards: Box<[Mutex<LinkedList<TaskLink<S>>>]>,
+    /// The unlocked half; only the exclusive owner touches it (module contract).
+    local: UnsafeCell<LinkedList<TaskLink<S>>>,
     shard_mask: usize,
     closed: AtomicBool,
     id: u64,
 }
 
 struct TaskLink<S>(PhantomData<S>);
+
+// SAFETY: the local half is only touched by the exclusive owner (module contract); everything
+// else is behind locks or atomics.
+unsafe impl<S: 'static> Sync for OwnedTasks<S> {}
+// SAFETY: the list holds `Task` handles, which are `Send`.
+unsafe impl<S: 'static> Send for OwnedTasks<S> {}
 
 // SAFETY: `pointers` returns the `owned` links of the task's own trailer; the list holds a
 // `Task` (one reference) per linked node, which keeps the node alive.
@@ -72,6 +87,7 @@ impl<S: Schedule> OwnedTasks<S> {
         OwnedTasks {
             shards,
             shard_mask: num_shards - 1,
+            local: UnsafeCell::new(LinkedList::new()),
             closed: AtomicBool::new(false),
             id,
         }
@@ -108,11 +124,52 @@ impl<S: Schedule> OwnedTasks<S> {
         (join, Some(notified))
     }
 
+    /// Like `bind`, into the unlocked local half.
+    ///
+    /// # Safety
+    /// The caller is the list's exclusive owner (module contract).
+    pub(crate) unsafe fn bind_local<T>(
+        &self,
+        future: T,
+        scheduler: S,
+        id: Id,
+    ) -> (JoinHandle<T::Output>, Option<Notified<S>>)
+    where
+        T: Future + Send + 'static,
+        T::Output: Send + 'static,
+    {
+        let (task, notified, join) = new_task(future, scheduler, id);
+        // SAFETY: the task is not shared with any thread yet.
+        unsafe {
+            task.header().set_owner_id(self.id);
+            Header::set_bound_locally(task.raw.header_ptr());
+        }
+        if self.closed.load(Ordering::Acquire) {
+            drop(notified);
+            task.shutdown();
+            return (join, None);
+        }
+        // SAFETY: exclusive owner (caller).
+        self.local
+            .with_mut(|list| unsafe { (*list).push_front(task) });
+        (join, Some(notified))
+    }
+
     /// Unlinks `task` if it belongs to this list and is still linked.
-    pub(crate) fn remove(&self, task: &Task<S>) -> Option<Task<S>> {
+    ///
+    /// # Safety
+    /// If `task` was bound with `bind_local`, the caller is the list's exclusive owner.
+    pub(crate) unsafe fn remove(&self, task: &Task<S>) -> Option<Task<S>> {
         let header = task.header();
         if header.owner_id() != self.id {
             return None;
+        }
+        // SAFETY: the flag was written before the task was shared and never changes.
+        if unsafe { Header::is_bound_locally(task.raw.header_ptr()) } {
+            // SAFETY: exclusive owner (caller); the task is alive and in this half or in none.
+            return self
+                .local
+                .with_mut(|list| unsafe { (*list).remove(task.raw.header_ptr()) });
         }
         let mut shard = self.shard_for(header.id).lock();
         // SAFETY: the task is alive (`task` holds a reference) and, by its owner id, is either in
@@ -120,10 +177,22 @@ impl<S: Schedule> OwnedTasks<S> {
         unsafe { shard.remove(task.raw.header_ptr()) }
     }
 
-    /// Closes the list to new tasks and shuts down every task in it, shard by shard starting at
-    /// `start`. Each task's future is dropped on the calling thread.
-    pub(crate) fn close_and_shutdown_all(&self, start: usize) {
+    /// Closes the list to new tasks and shuts down every task in it: the local half, then shard
+    /// by shard starting at `start`. Each task's future is dropped on the calling thread.
+    ///
+    /// # Safety
+    /// If `bind_local` was ever used, the caller is the list's exclusive owner.
+    pub(crate) unsafe fn close_and_shutdown_all(&self, start: usize) {
         self.closed.store(true, Ordering::Release);
+        loop {
+            // SAFETY: exclusive owner (caller); no borrow of the list outlives this statement,
+            // because shutting a task down unlinks it again (a no-op) through `remove`.
+            let task = self.local.with_mut(|list| unsafe { (*list).pop_back() });
+            match task {
+                Some(task) => task.shutdown(),
+                None => break,
+            }
+        }
         for i in 0..self.shards.len() {
             let shard = &self.shards[(start + i) & self.shard_mask];
             loop {
@@ -139,8 +208,13 @@ impl<S: Schedule> OwnedTasks<S> {
     }
 
     /// True when no task is linked. Only meaningful once the list is closed.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.shards.iter().all(|shard| shard.lock().is_empty())
+    ///
+    /// # Safety
+    /// If `bind_local` was ever used, the caller is the list's exclusive owner.
+    pub(crate) unsafe fn is_empty(&self) -> bool {
+        // SAFETY: exclusive owner (caller).
+        let local_empty = self.local.with(|list| unsafe { (*list).is_empty() });
+        local_empty && self.shards.iter().all(|shard| shard.lock().is_empty())
     }
 
     fn shard_for(&self, id: Id) -> &Mutex<LinkedList<TaskLink<S>>> {

@@ -10,7 +10,8 @@
 //! A task is one heap `Cell<T, S>` (`core.rs`): a `Header` (state word, vtable, inject-queue
 //! link, owner id, task id), a `Core` (the scheduler handle `S` and the `Stage`: the future, its
 //! result, or nothing) and a `Trailer` (the `OwnedTasks` links and the join waker). Every handle
-//! is a pointer to the header; the vtable (`raw.rs`) recovers the concrete types.
+//! is a pointer to the header; the vtable (`raw.rs`) recovers the concrete types. Cells come
+//! from `alloc.rs`, which keeps a per-thread cache of freed cells by size class.
 //!
 //! ## References
 //!
@@ -69,6 +70,7 @@
 //! never unwinds into a scheduler or leaves a transition half done.
 
 mod abort;
+mod alloc;
 mod core;
 mod error;
 mod harness;

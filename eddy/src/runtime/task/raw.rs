@@ -53,8 +53,7 @@ fn vtable<T: Future, S: Schedule>() -> &'static Vtable {
 impl RawTask {
     /// Allocates a task holding three references (see `state::INITIAL_STATE`).
     pub(super) fn new<T: Future, S: Schedule>(future: T, scheduler: S, id: Id) -> RawTask {
-        let cell = Cell::new(future, scheduler, id, vtable::<T, S>());
-        let ptr = NonNull::from(Box::leak(cell)).cast::<Header>();
+        let ptr = Cell::new(future, scheduler, id, vtable::<T, S>()).cast::<Header>();
         RawTask { ptr }
     }
 

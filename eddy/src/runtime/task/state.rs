@@ -90,6 +90,30 @@ pub(super) struct TransitionToJoinHandleDropped {
     pub(super) drop_output: bool,
     /// The JoinHandle owns the join waker field and must clear it.
     pub(super) drop_waker: bool,
+    /// The handle's reference was the last and is already dropped: free the task.
+    pub(super) dealloc: bool,
+}
+
+/// What `transition_to_complete` did.
+#[must_use]
+pub(super) struct TransitionToComplete {
+    /// A JoinHandle exists and will take the output.
+    pub(super) join_interested: bool,
+    /// The join waker is published and must be woken.
+    pub(super) join_waker_set: bool,
+    /// One of the completer's references was kept for the remaining work; drop it after.
+    pub(super) kept_ref: bool,
+}
+
+/// What `transition_after_join_wake` did.
+#[must_use]
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum TransitionAfterJoinWake {
+    /// JOIN_WAKER cleared and the completer's reference dropped.
+    Done,
+    /// JOIN_WAKER cleared; the JoinHandle is gone, so the completer drops the waker and then its
+    /// reference.
+    DropWakerThenRef,
 }
 
 impl State {
@@ -178,26 +202,51 @@ impl State {
         })
     }
 
-    /// The future is gone (finished or cancelled) and its result stored. Returns the state as it
-    /// is after the transition.
-    pub(super) fn transition_to_complete(&self) -> Snapshot {
-        let prev = Snapshot(self.val.fetch_xor(RUNNING | COMPLETE, Ordering::AcqRel));
-        assert!(
-            prev.is_running(),
-            "completed a task that was not running: {prev:?}"
-        );
-        assert!(!prev.is_complete(), "completed a task twice: {prev:?}");
-        Snapshot(prev.0 ^ (RUNNING | COMPLETE))
+    /// The future is gone (finished or cancelled) and its result stored: sets COMPLETE, clears
+    /// RUNNING and drops the completer's `refs` references, all in one step. One reference is
+    /// kept back when the completer still has work on the cell: dropping the output (no
+    /// JoinHandle) or waking the join waker.
+    pub(super) fn transition_to_complete(&self, refs: usize) -> TransitionToComplete {
+        self.fetch_update_action(|curr| {
+            assert!(
+                curr.is_running(),
+                "completed a task that was not running: {curr:?}"
+            );
+            assert!(!curr.is_complete(), "completed a task twice: {curr:?}");
+            let mut next = Snapshot(curr.0 ^ (RUNNING | COMPLETE));
+            let kept_ref = !curr.is_join_interested() || curr.is_join_waker_set();
+            let drop = if kept_ref { refs - 1 } else { refs };
+            assert!(
+                next.ref_count() >= drop,
+                "reference count underflow: {curr:?}"
+            );
+            next.0 -= drop * REF_ONE;
+            // Without a kept reference, the JoinHandle still holds one.
+            debug_assert!(next.ref_count() > 0);
+            let action = TransitionToComplete {
+                join_interested: curr.is_join_interested(),
+                join_waker_set: curr.is_join_waker_set(),
+                kept_ref,
+            };
+            (action, Some(next))
+        })
     }
 
-    /// Drops `count` references at once after completion. Returns true when that was the last.
-    pub(super) fn transition_to_terminal(&self, count: usize) -> bool {
-        let prev = Snapshot(self.val.fetch_sub(count * REF_ONE, Ordering::AcqRel));
-        assert!(
-            prev.ref_count() >= count,
-            "dropped {count} references of a task that had fewer: {prev:?}"
-        );
-        prev.ref_count() == count
+    /// After completion the runtime has woken the join waker and gives the field up, together
+    /// with its kept reference. If the JoinHandle is gone by now, the runtime must drop the waker
+    /// itself, so it keeps its reference until it has (`DropWakerThenRef`).
+    pub(super) fn transition_after_join_wake(&self) -> TransitionAfterJoinWake {
+        self.fetch_update_action(|curr| {
+            assert!(curr.is_complete() && curr.is_join_waker_set(), "{curr:?}");
+            let mut next = Snapshot(curr.0 & !JOIN_WAKER);
+            if curr.is_join_interested() {
+                next.ref_dec();
+                // The JoinHandle holds a reference, so ours was not the last.
+                (TransitionAfterJoinWake::Done, Some(next))
+            } else {
+                (TransitionAfterJoinWake::DropWakerThenRef, Some(next))
+            }
+        })
     }
 
     /// A wake that consumes the caller's reference (`Waker::wake`). On `Submit` that reference
@@ -276,6 +325,10 @@ impl State {
 
     /// Fast path for a JoinHandle dropped right after spawn, before anything else happened.
     pub(super) fn drop_join_handle_fast(&self) -> Result<(), ()> {
+        // Once the task has run the word is never `INITIAL_STATE` again: skip the locked CAS.
+        if self.val.load(Ordering::Relaxed) != INITIAL_STATE {
+            return Err(());
+        }
         self.val
             .compare_exchange_weak(
                 INITIAL_STATE,
@@ -288,7 +341,9 @@ impl State {
     }
 
     /// The JoinHandle goes away: clears JOIN_INTEREST, and JOIN_WAKER too while the task is not
-    /// complete (so the runtime will not touch the waker field again).
+    /// complete (so the runtime will not touch the waker field again). When the task is complete
+    /// and the handle holds the last reference, the reference is dropped in the same step
+    /// (`dealloc`): nobody else can reach the cell any more.
     pub(super) fn transition_to_join_handle_dropped(&self) -> TransitionToJoinHandleDropped {
         self.fetch_update_action(|curr| {
             assert!(
@@ -300,10 +355,15 @@ impl State {
             if !curr.is_complete() {
                 next.0 &= !JOIN_WAKER;
             }
+            let dealloc = curr.is_complete() && curr.ref_count() == 1;
+            if dealloc {
+                next.ref_dec();
+            }
             let action = TransitionToJoinHandleDropped {
                 drop_output: curr.is_complete(),
                 // Without JOIN_WAKER (before or after this transition) the handle owns the field.
                 drop_waker: !next.is_join_waker_set(),
+                dealloc,
             };
             (action, Some(next))
         })
@@ -340,15 +400,6 @@ impl State {
             let next = Snapshot(curr.0 & !JOIN_WAKER);
             (Ok(next), Some(next))
         })
-    }
-
-    /// After completion the runtime has woken the join waker and gives the field up. Returns the
-    /// state after the change: if JOIN_INTEREST is gone the JoinHandle was dropped meanwhile and
-    /// the runtime must drop the waker itself.
-    pub(super) fn unset_waker_after_complete(&self) -> Snapshot {
-        let prev = Snapshot(self.val.fetch_and(!JOIN_WAKER, Ordering::AcqRel));
-        assert!(prev.is_complete() && prev.is_join_waker_set(), "{prev:?}");
-        Snapshot(prev.0 & !JOIN_WAKER)
     }
 
     pub(super) fn ref_inc(&self) {
