@@ -6,9 +6,9 @@ use std::task::Poll;
 
 /// Yields once to the scheduler.
 ///
-/// The task is rescheduled after the scheduler has looked at its driver and the other tasks that
-/// were already waiting, so a loop that yields cannot starve them. Outside a runtime it only
-/// returns `Pending` once and wakes itself.
+/// The task goes to the back of the run queue, behind every task that was already waiting, so a
+/// loop that yields cannot starve them; the driver is still polled every `event_interval`
+/// ticks. Outside a runtime it only returns `Pending` once and wakes itself.
 ///
 /// ```
 /// # let rt = eddy::runtime::Builder::new_current_thread().build().unwrap();
@@ -25,7 +25,12 @@ pub async fn yield_now() {
             return Poll::Ready(());
         }
         yielded = true;
-        context::defer(cx.waker());
+        // Polled with its own task's waker, the task is simply rescheduled behind the others
+        // when this poll returns (no waker clone, no extra atomic). Any other waker (an inner
+        // executor's, a `select` wrapper's) is deferred and woken after the driver is polled.
+        if !context::request_yield(cx.waker()) {
+            context::defer(cx.waker());
+        }
         Poll::Pending
     })
     .await

@@ -32,6 +32,10 @@ struct Context {
     scheduler: Scoped<scheduler::Context>,
     /// The task being polled (or whose future or output is being dropped).
     current_task_id: Cell<Option<Id>>,
+    /// The waker data (task header) of the task whose `poll` runs right now; null otherwise.
+    polling: Cell<*const ()>,
+    /// Set by `yield_now` inside `polling`'s poll: reschedule the task when the poll returns.
+    yield_requested: Cell<bool>,
     /// Whether this thread is inside a runtime.
     runtime: Cell<EnterRuntime>,
     /// Coop budget of the current poll.
@@ -44,6 +48,8 @@ thread_local! {
             current: current::HandleCell::new(),
             scheduler: Scoped::new(),
             current_task_id: Cell::new(None),
+            polling: Cell::new(std::ptr::null()),
+            yield_requested: Cell::new(false),
             runtime: Cell::new(EnterRuntime::NotEntered),
             budget: Cell::new(Budget::unconstrained()),
         }
@@ -112,6 +118,69 @@ impl Drop for TaskIdGuard {
     fn drop(&mut self) {
         let _ = CONTEXT.try_with(|ctx| ctx.current_task_id.set(self.prev));
     }
+}
+
+/// Marks the poll of a task: sets the task id and which task is polled, and collects a
+/// `yield_now` request made during the poll. Restores the previous values when dropped (polls
+/// nest when a future drives other tasks inside its own poll).
+pub(crate) struct TaskPollGuard {
+    prev_id: Option<Id>,
+    prev_polling: *const (),
+    prev_yield: bool,
+}
+
+impl TaskPollGuard {
+    /// `waker_data` is the data pointer of the waker the task is polled with.
+    pub(crate) fn enter(id: Id, waker_data: *const ()) -> TaskPollGuard {
+        CONTEXT
+            .try_with(|ctx| TaskPollGuard {
+                prev_id: ctx.current_task_id.replace(Some(id)),
+                prev_polling: ctx.polling.replace(waker_data),
+                prev_yield: ctx.yield_requested.replace(false),
+            })
+            // Lazily: an eagerly built fallback would be dropped at once, and its `Drop` would
+            // reset the context we just set.
+            .unwrap_or_else(|_| TaskPollGuard {
+                prev_id: None,
+                prev_polling: std::ptr::null(),
+                prev_yield: false,
+            })
+    }
+
+    /// Whether the task called `yield_now` (on its own waker) during this poll.
+    pub(crate) fn yield_requested(&self) -> bool {
+        CONTEXT
+            .try_with(|ctx| ctx.yield_requested.get())
+            .unwrap_or(false)
+    }
+}
+
+impl Drop for TaskPollGuard {
+    fn drop(&mut self) {
+        let _ = CONTEXT.try_with(|ctx| {
+            ctx.current_task_id.set(self.prev_id);
+            ctx.polling.set(self.prev_polling);
+            ctx.yield_requested.set(self.prev_yield);
+        });
+    }
+}
+
+/// Asks the scheduler to run the task being polled again after the others, in place of a wake.
+/// Only possible when `waker` is the polled task's own waker (so rescheduling the task is
+/// exactly what waking it would do); returns false otherwise, and the caller must wake.
+pub(crate) fn request_yield(waker: &Waker) -> bool {
+    CONTEXT
+        .try_with(|ctx| {
+            let polling = ctx.polling.get();
+            let own = !polling.is_null()
+                && waker.data() == polling
+                && std::ptr::eq(waker.vtable(), crate::runtime::task::waker_vtable());
+            if own {
+                ctx.yield_requested.set(true);
+            }
+            own
+        })
+        .unwrap_or(false)
 }
 
 /// Reads and writes the coop budget cell; `None` when the context is gone.

@@ -61,10 +61,11 @@ impl<T: Future, S: Schedule> Harness<T, S> {
                 // The context's waker borrows the poll's reference: no count change per poll.
                 let waker = waker_ref(self.header_ptr());
                 let mut cx = Context::from_waker(&waker);
-                if poll_future(self.core(), self.id(), &mut cx).is_ready() {
-                    return self.complete();
-                }
-                match self.state().transition_to_idle() {
+                let yielded = match poll_future(self.core(), self.id(), &mut cx) {
+                    Polled::Ready => return self.complete(),
+                    Polled::Pending { yielded } => yielded,
+                };
+                match self.state().transition_to_idle(yielded) {
                     TransitionToIdle::Ok => {}
                     TransitionToIdle::OkNotified => {
                         // SAFETY: the poll's reference becomes the new `Notified`'s.
@@ -198,14 +199,18 @@ impl<T: Future, S: Schedule> Harness<T, S> {
     }
 }
 
+/// How a poll of the task ended.
+enum Polled {
+    /// The output (or the panic) is stored.
+    Ready,
+    /// The future is pending; `yielded` when it asked to run again through `yield_now`.
+    Pending { yielded: bool },
+}
+
 /// Polls the future inside `catch_unwind`; on `Ready` or panic the future is dropped and the
 /// result stored.
-fn poll_future<T: Future, S: Schedule>(
-    core: &Core<T, S>,
-    id: Id,
-    cx: &mut Context<'_>,
-) -> Poll<()> {
-    let _id = context::TaskIdGuard::enter(id);
+fn poll_future<T: Future, S: Schedule>(core: &Core<T, S>, id: Id, cx: &mut Context<'_>) -> Polled {
+    let guard = context::TaskPollGuard::enter(id, cx.waker().data());
     let polled = panic::catch_unwind(AssertUnwindSafe(|| {
         // SAFETY: we hold RUNNING, so the stage is ours alone.
         core.stage.with_mut(|ptr| match unsafe { &mut *ptr } {
@@ -219,7 +224,11 @@ fn poll_future<T: Future, S: Schedule>(
         })
     }));
     let output = match polled {
-        Ok(Poll::Pending) => return Poll::Pending,
+        Ok(Poll::Pending) => {
+            return Polled::Pending {
+                yielded: guard.yield_requested(),
+            }
+        }
         Ok(Poll::Ready(output)) => Ok(output),
         Err(payload) => Err(JoinError::panic(id, payload)),
     };
@@ -234,7 +243,7 @@ fn poll_future<T: Future, S: Schedule>(
     }
     // SAFETY: we hold RUNNING and the stage is `Consumed`.
     unsafe { core.store_output(output) };
-    Poll::Ready(())
+    Polled::Ready
 }
 
 /// Drops the future of an aborted task and stores the cancellation. The caller holds RUNNING.

@@ -86,6 +86,7 @@ pub use error::JoinError;
 pub use id::Id;
 pub use join::JoinHandle;
 pub(crate) use list::OwnedTasks;
+pub(crate) use waker::waker_vtable;
 
 pub(crate) use self::core::Header;
 use raw::RawTask;

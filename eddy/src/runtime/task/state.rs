@@ -176,8 +176,9 @@ impl State {
         })
     }
 
-    /// The poll returned `Pending`.
-    pub(super) fn transition_to_idle(&self) -> TransitionToIdle {
+    /// The poll returned `Pending`. With `renotify` (the task yielded), the task is notified in
+    /// the same step, as if it had woken itself during the poll.
+    pub(super) fn transition_to_idle(&self, renotify: bool) -> TransitionToIdle {
         self.fetch_update_action(|mut next| {
             assert!(
                 next.is_running(),
@@ -187,6 +188,9 @@ impl State {
                 return (TransitionToIdle::Cancelled, None);
             }
             next.0 &= !RUNNING;
+            if renotify {
+                next.0 |= NOTIFIED;
+            }
             if next.is_notified() {
                 // The poll's reference moves to the new Notified: no count change.
                 (TransitionToIdle::OkNotified, Some(next))

@@ -14,6 +14,11 @@ use std::task::{RawWaker, RawWakerVTable, Waker};
 static WAKER_VTABLE: RawWakerVTable =
     RawWakerVTable::new(clone_waker, wake_by_val, wake_by_ref, drop_waker);
 
+/// The vtable of every task waker; lets the runtime recognise a task's own waker.
+pub(crate) fn waker_vtable() -> &'static RawWakerVTable {
+    &WAKER_VTABLE
+}
+
 /// A waker that borrows a reference held by someone else; never dropped as a `Waker`.
 pub(super) struct WakerRef {
     waker: ManuallyDrop<Waker>,
