@@ -317,10 +317,15 @@ impl Context {
         self.with_core(|core| {
             core.tick = core.tick.wrapping_add(1);
             if core.tick % core.global_queue_interval == 0 {
-                inject.pop().or_else(|| core.tasks.pop_front())
-            } else {
-                core.tasks.pop_front().or_else(|| inject.pop())
+                // Remote work gets its turn even while local work never runs out.
+                return inject.pop().or_else(|| core.tasks.pop_front());
             }
+            if let Some(task) = core.tasks.pop_front() {
+                return Some(task);
+            }
+            // Local work ran out: move everything injected over in one lock, not one per task.
+            core.tasks.extend(inject.pop_all());
+            core.tasks.pop_front()
         })
     }
 

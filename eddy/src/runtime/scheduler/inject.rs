@@ -83,6 +83,21 @@ impl<S: 'static> Inject<S> {
         Some(unsafe { Notified::from_queue_ptr(node) })
     }
 
+    /// Takes every queued task at once (one lock for the lot), oldest first.
+    pub(crate) fn pop_all(&self) -> InjectBatch<S> {
+        if self.is_empty() {
+            return InjectBatch::empty();
+        }
+        let mut synced = self.synced.lock();
+        let head = synced.head.take();
+        synced.tail = None;
+        self.len.store(0, Ordering::Release);
+        InjectBatch {
+            next: head,
+            _scheduler: PhantomData,
+        }
+    }
+
     /// Refuses further pushes. Returns false if it was already closed.
     pub(crate) fn close(&self) -> bool {
         let mut synced = self.synced.lock();
@@ -93,6 +108,48 @@ impl<S: 'static> Inject<S> {
         self.len.load(Ordering::Acquire) == 0
     }
 }
+
+/// Tasks taken out of the queue together; they are owned by the batch, so walking their links
+/// needs no lock. Dropping the batch drops the tasks left in it.
+pub(crate) struct InjectBatch<S: 'static> {
+    next: Option<NonNull<Header>>,
+    _scheduler: PhantomData<S>,
+}
+
+impl<S: 'static> InjectBatch<S> {
+    fn empty() -> InjectBatch<S> {
+        InjectBatch {
+            next: None,
+            _scheduler: PhantomData,
+        }
+    }
+}
+
+impl<S: 'static> Iterator for InjectBatch<S> {
+    type Item = Notified<S>;
+
+    fn next(&mut self) -> Option<Notified<S>> {
+        let node = self.next?;
+        // SAFETY: the batch owns every node of the detached chain, hence their links.
+        unsafe {
+            self.next = Header::queue_next(node);
+            Header::set_queue_next(node, None);
+        }
+        // SAFETY: the node came from `into_queue_ptr` in `push` and leaves the batch once.
+        Some(unsafe { Notified::from_queue_ptr(node) })
+    }
+}
+
+impl<S: 'static> Drop for InjectBatch<S> {
+    fn drop(&mut self) {
+        for task in self.by_ref() {
+            drop(task);
+        }
+    }
+}
+
+// SAFETY: the batch owns `Notified` references, which are `Send`.
+unsafe impl<S: 'static> Send for InjectBatch<S> {}
 
 impl<S: 'static> Drop for Inject<S> {
     fn drop(&mut self) {

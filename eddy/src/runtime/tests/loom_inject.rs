@@ -35,11 +35,34 @@ fn loom_inject_push_from_two_threads_pop_on_one() {
         for pusher in pushers {
             pusher.join().unwrap();
         }
-        while let Some(task) = inject.pop() {
+        // The rest leaves in one batch, as the current-thread scheduler takes it.
+        for task in inject.pop_all() {
             drop(task);
             popped += 1;
         }
         assert_eq!(popped, 2, "every pushed task is popped exactly once");
+        assert!(inject.is_empty());
+        mock.shutdown();
+    });
+}
+
+#[test]
+fn loom_inject_pop_all_vs_push() {
+    loom::model(|| {
+        let mock = Mock::new();
+        let gate = Gate::new();
+        let inject = Arc::new(Inject::new());
+        inject.push(notified(&mock, &gate));
+        let task = notified(&mock, &gate);
+
+        let pusher = {
+            let inject = inject.clone();
+            thread::spawn(move || inject.push(task))
+        };
+        let mut popped = inject.pop_all().count();
+        pusher.join().unwrap();
+        popped += inject.pop_all().count();
+        assert_eq!(popped, 2, "a batch and a concurrent push lose nothing");
         assert!(inject.is_empty());
         mock.shutdown();
     });
