@@ -79,9 +79,14 @@ pub(crate) fn with_scheduler<R>(f: impl FnOnce(Option<&scheduler::Context>) -> R
         .unwrap_or_else(|_| (f.take().expect("called once"))(None))
 }
 
-/// Makes `cx` the driven scheduler while `f` runs.
+/// Makes `cx` the driven scheduler while `f` runs. During thread-local destruction `f` runs
+/// without it: work scheduled meanwhile goes through the remote path instead.
 pub(crate) fn set_scheduler<R>(cx: &scheduler::Context, f: impl FnOnce() -> R) -> R {
-    CONTEXT.with(|ctx| ctx.scheduler.set(cx, f))
+    let mut f = Some(f);
+    match CONTEXT.try_with(|ctx| ctx.scheduler.set(cx, || (f.take().expect("called once"))())) {
+        Ok(ret) => ret,
+        Err(_) => (f.take().expect("not run without the context"))(),
+    }
 }
 
 /// Wakes `waker` once the scheduler has polled its driver, or at once when no scheduler runs on

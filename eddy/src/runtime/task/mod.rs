@@ -30,14 +30,27 @@
 //! A spawned task starts with three references (`Task`, `Notified`, `JoinHandle`). While a poll
 //! runs, the `Notified` that was popped lends its reference to the poll; the waker handed to the
 //! future (`waker_ref`) borrows that reference and costs no count change. When the poll ends
-//! `Pending` the reference is dropped, unless the task was woken meanwhile, in which case it
-//! becomes the new `Notified` (`TransitionToIdle::OkNotified`).
+//! `Pending` the reference is dropped, unless the task was woken meanwhile (or asked to yield:
+//! `context::request_yield`, honoured only for the task's own waker), in which case it becomes
+//! the new `Notified` (`TransitionToIdle::OkNotified`).
+//!
+//! Completion drops several references in one step: the completer first unlinks the task from
+//! `OwnedTasks` (taking the list's `Task` reference), then `transition_to_complete` sets
+//! `COMPLETE` and drops the poll's and the list's references together. It keeps one back only
+//! when it still has work on the cell (dropping the output, or waking the join waker) and drops
+//! it after. Once the combined step is done, the completer must not touch the cell: the
+//! `JoinHandle` may read the output and free the task at once. Likewise a `JoinHandle` dropped
+//! after completion that holds the last reference drops it in the same CAS that clears
+//! `JOIN_INTEREST` (`TransitionToJoinHandleDropped::dealloc`).
 //!
 //! ## State bits
 //!
 //! * `RUNNING` — held by exactly one party, which then owns the `Stage`: the poller (set by
 //!   `transition_to_running` from a `Notified`) or a shutdown (`transition_to_shutdown` of an
-//!   idle task). Cleared by `transition_to_idle` or `transition_to_complete`.
+//!   idle task). Cleared by `transition_to_idle` or `transition_to_complete`. Only the holder of
+//!   `RUNNING` completes the task, so on the current-thread runtime every completion happens on
+//!   the thread that holds the scheduler core (which is why its unlocked `OwnedTasks` half is
+//!   sound).
 //! * `COMPLETE` — set once by `transition_to_complete`, after the result is in the `Stage`.
 //!   From then on, the `Stage` belongs to the `JoinHandle` if `JOIN_INTEREST` was set at that
 //!   moment, otherwise the completer drops the output at once.
@@ -58,7 +71,8 @@
 //!
 //! * `Stage`: the holder of `RUNNING`; after `COMPLETE`, see above.
 //! * `queue_next`: whoever holds the `Notified` while it sits in the inject queue.
-//! * `owned` links: the `OwnedTasks` shard lock. `owner_id`: written once before the task is shared.
+//! * `owned` links: the `OwnedTasks` shard lock, or for tasks in its local half the list's
+//!   exclusive owner. `owner_id` and `bound_locally`: written once before the task is shared.
 //! * The scheduler `S`: read-only, by anyone holding a reference. `Schedule::schedule` gets it
 //!   through the `Notified` and may not use it after handing the `Notified` to a queue: from then
 //!   on another thread may run the task to completion and free it.
