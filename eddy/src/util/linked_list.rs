@@ -183,7 +183,6 @@ impl<L: Link> fmt::Debug for LinkedList<L> {
 #[cfg(all(test, not(loom)))]
 mod tests {
     use super::*;
-    use std::pin::Pin;
 
     struct Node {
         links: Pointers<Node>,
@@ -192,19 +191,18 @@ mod tests {
 
     struct NodeLink;
 
-    // SAFETY: `pointers` returns the node's own field; handles are `Pin<&Node>` borrowed for the
-    // whole test, so the nodes outlive the list.
+    // SAFETY: `pointers` returns the node's own field; handles are raw pointers to nodes that the
+    // test owns and keeps alive, unmoved, until after the list is gone.
     unsafe impl Link for NodeLink {
-        type Handle = Pin<&'static Node>;
+        type Handle = NonNull<Node>;
         type Target = Node;
 
-        fn as_raw(handle: &Self::Handle) -> NonNull<Node> {
-            NonNull::from(&**handle)
+        fn as_raw(handle: &NonNull<Node>) -> NonNull<Node> {
+            *handle
         }
 
-        unsafe fn from_raw(ptr: NonNull<Node>) -> Self::Handle {
-            // SAFETY: the pointer came from a `&'static Node`.
-            Pin::new(unsafe { &*ptr.as_ptr() })
+        unsafe fn from_raw(ptr: NonNull<Node>) -> NonNull<Node> {
+            ptr
         }
 
         unsafe fn pointers(target: NonNull<Node>) -> NonNull<Pointers<Node>> {
@@ -213,39 +211,49 @@ mod tests {
         }
     }
 
-    fn node(value: i32) -> Pin<&'static Node> {
-        Pin::new(Box::leak(Box::new(Node {
-            links: Pointers::new(),
-            value,
-        })))
+    /// The nodes of a test; the vector is complete before any node is linked, so no node
+    /// moves while in a list.
+    fn nodes(count: i32) -> Vec<Node> {
+        (0..count)
+            .map(|value| Node {
+                links: Pointers::new(),
+                value,
+            })
+            .collect()
+    }
+
+    fn value(node: NonNull<Node>) -> i32 {
+        // SAFETY: every node outlives the list in these tests.
+        unsafe { node.as_ref().value }
     }
 
     #[test]
     fn push_pop_is_fifo_from_the_back() {
+        let nodes = nodes(4);
         let mut list = LinkedList::<NodeLink>::new();
-        for v in 0..4 {
-            list.push_front(node(v));
+        for node in &nodes {
+            list.push_front(NonNull::from(node));
         }
-        let popped: Vec<i32> = std::iter::from_fn(|| list.pop_back().map(|n| n.value)).collect();
+        let popped: Vec<i32> = std::iter::from_fn(|| list.pop_back().map(value)).collect();
         assert_eq!(popped, [0, 1, 2, 3]);
         assert!(list.is_empty());
     }
 
     #[test]
     fn remove_middle_head_tail_and_twice() {
+        let nodes = nodes(4);
         let mut list = LinkedList::<NodeLink>::new();
-        let nodes: Vec<_> = (0..4).map(node).collect();
-        for n in &nodes {
-            list.push_front(*n);
+        for node in &nodes {
+            list.push_front(NonNull::from(node));
         }
+        let raw = |i: usize| NonNull::from(&nodes[i]);
         // SAFETY: every node is alive and in this list or in none.
         unsafe {
-            let raw = |i: usize| NonNull::from(&*nodes[i]);
-            assert_eq!(list.remove(raw(1)).map(|n| n.value), Some(1));
+            assert_eq!(list.remove(raw(1)).map(value), Some(1));
             assert!(list.remove(raw(1)).is_none(), "removed twice");
-            assert_eq!(list.remove(raw(3)).map(|n| n.value), Some(3)); // head
-            assert_eq!(list.remove(raw(0)).map(|n| n.value), Some(0)); // tail
-            assert_eq!(list.pop_back().map(|n| n.value), Some(2));
+            assert_eq!(list.remove(raw(3)).map(value), Some(3)); // head
+            assert_eq!(list.remove(raw(0)).map(value), Some(0)); // tail
+            assert_eq!(list.pop_back().map(value), Some(2));
             assert!(list.remove(raw(2)).is_none());
         }
         assert!(list.is_empty());
