@@ -157,6 +157,10 @@ impl Spawner {
         if shared.num_idle > 0 {
             shared.num_idle -= 1;
             shared.num_notify += 1;
+            drop(shared);
+            // Signalled after the unlock, or the woken thread would block on the lock we hold.
+            // The claim (`num_notify`) is already recorded, and an idle thread is inside its
+            // wait (it re-checks the claims after every wake-up), so the signal cannot be lost.
             self.inner.condvar.notify_one();
             return;
         }
