@@ -130,3 +130,29 @@ fn wake_after_runtime_dropped_is_harmless() {
     waker.wake();
     clone.wake();
 }
+
+#[test]
+fn queued_blocking_closure_is_cancelled_at_shutdown() {
+    // One pool thread, blocked; a second closure waits in the queue behind it.
+    let rt = Builder::new_current_thread()
+        .max_blocking_threads(1)
+        .build()
+        .unwrap();
+    let (release, done) = blocked(&rt);
+    let ran = Arc::new(AtomicBool::new(false));
+    let queued = {
+        let ran = ran.clone();
+        rt.spawn_blocking(move || ran.store(true, Ordering::SeqCst))
+    };
+    returns(move || rt.shutdown_timeout(Duration::from_millis(10)));
+    // The running closure finishes on its own; the queued one never starts.
+    release.send(()).unwrap();
+    done.recv_timeout(TIMEOUT)
+        .expect("running closure finished");
+    let result = futures::executor::block_on(queued);
+    assert!(result.unwrap_err().is_cancelled());
+    assert!(
+        !ran.load(Ordering::SeqCst),
+        "a queued closure ran after shutdown"
+    );
+}

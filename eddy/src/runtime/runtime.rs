@@ -32,6 +32,8 @@ pub struct Runtime {
     scheduler: RuntimeScheduler,
     handle: Handle,
     blocking_pool: BlockingPool,
+    /// The scheduler's tasks were shut down (by `shutdown_timeout`); `Drop` skips that step.
+    scheduler_shut_down: bool,
 }
 
 /// The scheduler a runtime owns.
@@ -49,6 +51,7 @@ impl Runtime {
             scheduler,
             handle,
             blocking_pool,
+            scheduler_shut_down: false,
         }
     }
 
@@ -111,6 +114,8 @@ impl Runtime {
     /// Shuts the runtime down, waiting at most `duration` for blocking closures that are still
     /// running (they are left to finish on their own).
     pub fn shutdown_timeout(mut self, duration: Duration) {
+        // Tasks first, as in `Drop`: a blocking closure may be waiting on one of them.
+        self.shutdown_scheduler();
         self.blocking_pool.shutdown(Some(duration));
     }
 
@@ -121,11 +126,21 @@ impl Runtime {
     }
 }
 
-impl Drop for Runtime {
-    fn drop(&mut self) {
+impl Runtime {
+    /// Cancels every task (inside the runtime context), once.
+    fn shutdown_scheduler(&mut self) {
+        if std::mem::replace(&mut self.scheduler_shut_down, true) {
+            return;
+        }
         match &mut self.scheduler {
             RuntimeScheduler::CurrentThread(scheduler) => scheduler.shutdown(&self.handle.inner),
         }
+    }
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        self.shutdown_scheduler();
         // Then wait for blocking closures (forever, unless `shutdown_timeout` already ran).
         self.blocking_pool.shutdown(None);
     }

@@ -2,3 +2,4 @@
 
 pub(crate) mod error;
 pub(crate) mod linked_list;
+pub(crate) mod panic;

@@ -18,6 +18,7 @@ use crate::runtime::config::{Callback, ThreadNameFn};
 use crate::runtime::task::{self, JoinHandle, UnownedTask};
 use crate::runtime::{context, scheduler};
 use crate::util::error;
+use crate::util::panic::quietly;
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::io;
@@ -109,7 +110,10 @@ impl BlockingPool {
         let threads = std::mem::take(&mut shared.threads);
         drop(shared);
 
-        if self.shutdown_rx.wait(timeout) {
+        // A runtime dropped inside one of its own blocking closures: that thread holds a sender
+        // it can only drop once the closure returns, so wait for the others alone.
+        let own = usize::from(self.spawner.is_current_thread_in_pool());
+        if self.shutdown_rx.wait(timeout, own) {
             // Every thread dropped its sender, so these joins return promptly.
             let me = thread::current().id();
             for handle in last_exited.into_iter().chain(threads.into_values()) {
@@ -178,9 +182,14 @@ impl Spawner {
                 shared.num_threads += 1;
                 shared.threads.insert(index, handle);
             }
-            // With no thread at all the task would wait forever: that is fatal.
+            // With no thread at all the task would wait forever: that is fatal. Take the task
+            // back out first, so it cannot run later behind a spawn that visibly failed.
             Err(e) if shared.num_threads == 0 => {
+                let task = shared.queue.pop_back();
                 drop(shared);
+                if let Some(task) = task {
+                    task.shutdown();
+                }
                 panic!("{}: {e}", error::OS_CANNOT_SPAWN_THREAD);
             }
             // A busy thread will take the task when it is done.
@@ -200,13 +209,32 @@ impl Spawner {
         }
         let rt = rt.clone();
         let inner = self.inner.clone();
+        let pool_id = self.pool_id();
         builder.spawn(move || {
+            let _ = CURRENT_POOL.try_with(|pool| pool.set(pool_id));
             // Closures on this thread see the runtime as current.
             let _current = context::try_set_current(&rt);
             drop(rt);
             inner.run(index);
             drop(shutdown_tx);
         })
+    }
+}
+
+thread_local! {
+    /// The pool (its `Inner`'s address) whose thread this is; 0 elsewhere.
+    static CURRENT_POOL: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+impl Spawner {
+    fn pool_id(&self) -> usize {
+        Arc::as_ptr(&self.inner) as usize
+    }
+
+    fn is_current_thread_in_pool(&self) -> bool {
+        CURRENT_POOL
+            .try_with(|pool| pool.get() == self.pool_id())
+            .unwrap_or(false)
     }
 }
 
@@ -220,7 +248,9 @@ impl Inner {
     /// A pool thread's life: run queued work, wait idle, exit on keep-alive timeout or shutdown.
     fn run(&self, index: usize) {
         if let Some(after_start) = &self.config.after_start {
-            after_start();
+            // A panicking hook is reported by the panic hook; the thread still serves the pool
+            // (unwinding here would leave its slot counted forever).
+            quietly(|| after_start());
         }
         let mut shared = self.shared.lock();
         let mut exited_before_me = None;
@@ -271,7 +301,7 @@ impl Inner {
         drop(shared);
 
         if let Some(before_stop) = &self.config.before_stop {
-            before_stop();
+            quietly(|| before_stop());
         }
         if let Some(handle) = exited_before_me {
             let _ = handle.join();

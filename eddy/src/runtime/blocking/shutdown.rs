@@ -53,11 +53,12 @@ impl Drop for Sender {
 }
 
 impl Receiver {
-    /// Waits until every `Sender` is dropped. `Some(d)` waits at most `d` (zero: not at all).
-    /// Returns true when they all were.
+    /// Waits until every `Sender` but `own` is dropped: `own` is 1 when the caller is itself a
+    /// pool thread holding one (it cannot drop it while it waits). `Some(d)` waits at most `d`
+    /// (zero: not at all). Returns true when they all were.
     ///
     /// Panics when called on a thread that drives a runtime: blocking there would stall it.
-    pub(super) fn wait(&mut self, timeout: Option<Duration>) -> bool {
+    pub(super) fn wait(&mut self, timeout: Option<Duration>, own: usize) -> bool {
         if timeout == Some(Duration::ZERO) {
             return false;
         }
@@ -70,7 +71,7 @@ impl Receiver {
         };
         let deadline = timeout.map(|timeout| Instant::now() + timeout);
         let mut senders = self.inner.senders.lock();
-        while *senders > 0 {
+        while *senders > own {
             match deadline {
                 None => senders = self.inner.condvar.wait(senders),
                 Some(deadline) => {

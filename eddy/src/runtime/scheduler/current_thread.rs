@@ -170,7 +170,7 @@ impl CurrentThread {
         };
         let _current = context::try_set_current(handle);
         let ct = handle.as_current_thread();
-        let mut driver = core.driver.take().expect("driver missing at shutdown");
+        let driver = core.driver.take();
         let cx = scheduler::Context::CurrentThread(Context {
             handle: ct.clone(),
             core: RefCell::new(Some(core)),
@@ -194,7 +194,9 @@ impl CurrentThread {
             // Wakers deferred by destructors point at finished tasks: waking them does nothing.
             context.defer.wake();
         });
-        driver.shutdown(&ct.driver);
+        if let Some(mut driver) = driver {
+            driver.shutdown(&ct.driver);
+        }
     }
 }
 
@@ -336,32 +338,61 @@ impl Context {
             || self.with_core(|core| !core.tasks.is_empty())
     }
 
+    /// Takes the driver out of the core for a park; the guard puts it back when dropped, also
+    /// when a user hook or waker panics during the park.
+    fn take_driver(&self) -> DriverOut<'_> {
+        let driver = self.with_core(|core| core.driver.take().expect("driver missing"));
+        DriverOut {
+            context: self,
+            driver: Some(driver),
+        }
+    }
+
     /// Nothing to run: block on the driver until something happens.
     fn park(&self) {
         let handle = &self.handle;
-        let mut driver = self.with_core(|core| core.driver.take().expect("driver missing"));
+        let mut driver = self.take_driver();
         if let Some(before_park) = &handle.shared.config.before_park {
             before_park();
         }
         // The hook may have made work; then only look at the driver.
         if self.has_pending_work() {
-            driver.park_timeout(&handle.driver, Duration::ZERO);
+            driver.get().park_timeout(&handle.driver, Duration::ZERO);
         } else {
-            driver.park(&handle.driver);
+            driver.get().park(&handle.driver);
         }
+        drop(driver);
         self.defer.wake();
         if let Some(after_unpark) = &handle.shared.config.after_unpark {
             after_unpark();
         }
-        self.with_core(|core| core.driver = Some(driver));
     }
 
     /// Looks at the driver without blocking, then wakes the deferred tasks.
     fn park_yield(&self) {
-        let mut driver = self.with_core(|core| core.driver.take().expect("driver missing"));
-        driver.park_timeout(&self.handle.driver, Duration::ZERO);
-        self.with_core(|core| core.driver = Some(driver));
+        self.take_driver()
+            .get()
+            .park_timeout(&self.handle.driver, Duration::ZERO);
         self.defer.wake();
+    }
+}
+
+/// The driver while it is out of the core for a park.
+struct DriverOut<'a> {
+    context: &'a Context,
+    driver: Option<Driver>,
+}
+
+impl DriverOut<'_> {
+    fn get(&mut self) -> &mut Driver {
+        self.driver.as_mut().expect("present until dropped")
+    }
+}
+
+impl Drop for DriverOut<'_> {
+    fn drop(&mut self) {
+        let driver = self.driver.take();
+        self.context.with_core(|core| core.driver = driver);
     }
 }
 

@@ -10,6 +10,7 @@ use super::state::{
 use super::waker::waker_ref;
 use super::{Id, JoinError, Notified, Schedule, Task};
 use crate::runtime::context;
+use crate::util::panic::{drop_payload, quietly};
 use std::future::Future;
 use std::mem::ManuallyDrop;
 use std::panic::{self, AssertUnwindSafe};
@@ -123,20 +124,21 @@ impl<T: Future, S: Schedule> Harness<T, S> {
         }
         if !completed.join_interested {
             // Nobody will read the output: drop it here, where its destructor sees the task id.
-            let _ = panic::catch_unwind(AssertUnwindSafe(|| {
+            quietly(|| {
                 let _id = context::TaskIdGuard::enter(self.id());
                 // SAFETY: complete and no JoinHandle: the completer owns the stage.
                 unsafe { self.core().drop_stage() };
-            }));
+            });
         } else {
             debug_assert!(completed.join_waker_set);
             // SAFETY: complete with JOIN_WAKER set: the runtime may read the waker field.
-            let _ = panic::catch_unwind(AssertUnwindSafe(|| unsafe { self.trailer().wake_join() }));
+            quietly(|| unsafe { self.trailer().wake_join() });
             match self.state().transition_after_join_wake() {
                 TransitionAfterJoinWake::Done => return,
                 TransitionAfterJoinWake::DropWakerThenRef => {
                     // SAFETY: the JoinHandle is gone and JOIN_WAKER is clear: the field is ours.
-                    unsafe { self.trailer().set_waker(None) };
+                    // The waker's destructor is user code: it must not unwind from here.
+                    quietly(|| unsafe { self.trailer().set_waker(None) });
                 }
             }
         }
@@ -162,15 +164,16 @@ impl<T: Future, S: Schedule> Harness<T, S> {
     pub(super) fn drop_join_handle_slow(self) {
         let transition = self.state().transition_to_join_handle_dropped();
         if transition.drop_output {
-            let _ = panic::catch_unwind(AssertUnwindSafe(|| {
+            quietly(|| {
                 let _id = context::TaskIdGuard::enter(self.id());
                 // SAFETY: complete and the JoinHandle owned the output; nobody else touches it.
                 unsafe { self.core().drop_stage() };
-            }));
+            });
         }
         if transition.drop_waker {
-            // SAFETY: the transition says the JoinHandle owns the waker field.
-            unsafe { self.trailer().set_waker(None) };
+            // SAFETY: the transition says the JoinHandle owns the waker field. Its destructor
+            // is user code; a panic there must not skip the reference drop below.
+            quietly(|| unsafe { self.trailer().set_waker(None) });
         }
         if transition.dealloc {
             self.dealloc();
@@ -189,11 +192,11 @@ impl<T: Future, S: Schedule> Harness<T, S> {
         // The stage is normally empty by now; if a future is left (a task freed without ever
         // running, e.g. refused at bind), its destructor must not unwind into the caller.
         let cell = self.cell;
-        let _ = panic::catch_unwind(AssertUnwindSafe(|| {
+        quietly(|| {
             let _id = context::TaskIdGuard::enter(self.id());
             // SAFETY: no references are left, so nobody else can see the task.
             unsafe { self.core().drop_stage() };
-        }));
+        });
         // SAFETY: the cell came from `Cell::new`, and no references remain.
         unsafe { Cell::free(cell) };
     }
@@ -236,7 +239,12 @@ fn poll_future<T: Future, S: Schedule>(core: &Core<T, S>, id: Id, cx: &mut Conte
     let dropped = panic::catch_unwind(AssertUnwindSafe(|| unsafe { core.drop_stage() }));
     let output = match (output, dropped) {
         (Ok(_), Err(payload)) => Err(JoinError::panic(id, payload)),
-        (output, _) => output,
+        (output, Err(second)) => {
+            // The poll already panicked; the panic of the drop that followed is dropped.
+            drop_payload(second);
+            output
+        }
+        (output, Ok(())) => output,
     };
     if output.is_err() {
         core.scheduler.unhandled_panic();
@@ -306,7 +314,7 @@ unsafe fn set_join_waker(
     if published.is_err() {
         // Completed first: the field is still ours; the runtime never saw JOIN_WAKER.
         // SAFETY: as above.
-        unsafe { trailer.set_waker(None) };
+        quietly(|| unsafe { trailer.set_waker(None) });
     }
     published
 }
