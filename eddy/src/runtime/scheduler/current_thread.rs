@@ -250,8 +250,9 @@ impl Handle {
 
 impl Schedule for Arc<Handle> {
     fn release(&self, task: &Task<Self>) -> Option<Task<Self>> {
-        // SAFETY: tasks of this scheduler complete only on the thread that holds the core (it
-        // alone polls them and shuts them down), which is the owned list's exclusive owner.
+        // SAFETY: a locally bound task is polled and shut down only by the thread that holds the
+        // core, so its completion (this call) runs there, and that thread is the owned list's
+        // exclusive owner. Other tasks are in the locked shards, where `remove` needs nothing.
         unsafe { self.shared.owned.remove(task) }
     }
 

@@ -60,7 +60,8 @@ impl Clone for AbortHandle {
 
 impl Drop for AbortHandle {
     fn drop(&mut self) {
-        self.raw.drop_reference();
+        // SAFETY: the AbortHandle gives up the reference it holds.
+        unsafe { self.raw.drop_reference() };
     }
 }
 

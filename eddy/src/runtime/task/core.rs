@@ -8,11 +8,13 @@
 //!
 //! Who touches what (the full contract is in `task/mod.rs`):
 //! * `Stage` — only the holder of the RUNNING bit, or, after COMPLETE, the JoinHandle (to take
-//!   the output) or the completer when there is no JoinHandle.
+//!   or drop the output) or the completer when there is no JoinHandle; and `dealloc`, when no
+//!   reference is left.
 //! * `waker` — the JoinHandle while JOIN_WAKER is unset and the task is not complete; the runtime
 //!   while JOIN_WAKER is set and the task is complete.
 //! * `queue_next` — whoever holds the `Notified` while it sits in an intrusive queue.
-//! * `owned` links and `owner_id` — the `OwnedTasks` shard lock.
+//! * `owned` links — the `OwnedTasks` shard lock, or its exclusive owner for the local half;
+//!   `owner_id` and `bound_locally` — written once, before the task is shared.
 
 use super::alloc;
 use super::id::Id;

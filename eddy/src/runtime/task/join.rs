@@ -104,7 +104,8 @@ impl<T> Drop for JoinHandle<T> {
         if self.raw.state().drop_join_handle_fast().is_ok() {
             return;
         }
-        self.raw.drop_join_handle_slow();
+        // SAFETY: this is the task's JoinHandle, giving up its reference.
+        unsafe { self.raw.drop_join_handle_slow() };
     }
 }
 

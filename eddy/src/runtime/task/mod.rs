@@ -48,15 +48,19 @@
 //! * `RUNNING` — held by exactly one party, which then owns the `Stage`: the poller (set by
 //!   `transition_to_running` from a `Notified`) or a shutdown (`transition_to_shutdown` of an
 //!   idle task). Cleared by `transition_to_idle` or `transition_to_complete`. Only the holder of
-//!   `RUNNING` completes the task, so on the current-thread runtime every completion happens on
-//!   the thread that holds the scheduler core (which is why its unlocked `OwnedTasks` half is
-//!   sound).
+//!   `RUNNING` completes the task. A task bound into the unlocked local half of `OwnedTasks` is
+//!   only ever polled or shut down by the thread that holds the current-thread scheduler's
+//!   core, so its completion (and its unlinking) happens there, which is what makes that half
+//!   sound. (A task refused at bind is completed by the spawning thread, but it was never
+//!   linked, so it never touches either half.)
 //! * `COMPLETE` — set once by `transition_to_complete`, after the result is in the `Stage`.
 //!   From then on, the `Stage` belongs to the `JoinHandle` if `JOIN_INTEREST` was set at that
 //!   moment, otherwise the completer drops the output at once.
-//! * `NOTIFIED` — a `Notified` for this task exists (or the task was woken while running and its
-//!   poller will produce one). A wake that finds `NOTIFIED` or `RUNNING` does not schedule again,
-//!   so a task sits in at most one run queue at a time.
+//! * `NOTIFIED` — set by a wake, by an abort, or by the idle transition of a task that yielded.
+//!   While it is set a wake does not schedule again, so a task sits in at most one run queue at
+//!   a time. It does not always mean a `Notified` exists: an abort of a running task, and any
+//!   completion by cancellation or shutdown, leave it set with none; after `COMPLETE` the bit
+//!   no longer matters.
 //! * `CANCELLED` — set by an abort or a shutdown. Whoever holds `RUNNING` next drops the future
 //!   and stores a cancelled `JoinError`. An abort from another thread never drops the future
 //!   itself: it notifies the task, so the scheduler that owns it cancels it on its own thread.
@@ -79,9 +83,11 @@
 //!
 //! ## Panics
 //!
-//! The future's `poll` and `Drop`, the output's `Drop` and the join waker run inside
-//! `catch_unwind` (`harness.rs`); a panic becomes the task's `JoinError` or is swallowed, and
-//! never unwinds into a scheduler or leaves a transition half done.
+//! The future's `poll` and `Drop`, the output's `Drop`, the join waker (its wake and its
+//! `Drop`) and panic payloads run inside `catch_unwind` (`harness.rs`, `util::panic`); a panic
+//! becomes the task's `JoinError` or is swallowed, and never unwinds into a scheduler or leaves
+//! a transition half done. `Schedule::unhandled_panic` runs while the task holds `RUNNING` and
+//! must not panic.
 
 mod abort;
 mod alloc;
@@ -214,7 +220,9 @@ impl<S: 'static> Task<S> {
     /// Shuts the task down for a closing runtime, giving up this reference.
     pub(crate) fn shutdown(self) {
         let raw = ManuallyDrop::new(self).raw;
-        raw.shutdown();
+        // SAFETY: this handle's reference is given up. Every future bound so far is `Send`, so
+        // any thread may drop it; `!Send` tasks (LocalSet) must add an owner check here.
+        unsafe { raw.shutdown() };
     }
 
     /// The scheduler the task was spawned on; valid while this handle is.
@@ -227,7 +235,8 @@ impl<S: 'static> Task<S> {
 
 impl<S: 'static> Drop for Task<S> {
     fn drop(&mut self) {
-        self.raw.drop_reference();
+        // SAFETY: the handle gives up the reference it holds.
+        unsafe { self.raw.drop_reference() };
     }
 }
 
@@ -242,7 +251,9 @@ impl<S: 'static> Notified<S> {
     /// Polls the task once. Must be called on the thread that owns the task's scheduler.
     pub(crate) fn run(self) {
         let raw = ManuallyDrop::new(self).0.raw;
-        raw.poll();
+        // SAFETY: the `Notified` reference is given up to the poll. Schedulers call `run` only
+        // on their own thread; every future bound so far is `Send` anyway.
+        unsafe { raw.poll() };
     }
 
     /// The scheduler the task was spawned on; see `Schedule::schedule` for how long it may be
@@ -269,17 +280,23 @@ impl<S: 'static> UnownedTask<S> {
     /// Runs the task to its first `Pending` or completion.
     pub(crate) fn run(self) {
         let raw = ManuallyDrop::new(self).raw;
-        // The poll consumes the `Notified` half; the `Task` half is dropped after.
-        raw.poll();
-        raw.drop_reference();
+        // SAFETY: the poll consumes the `Notified` half of the two references held here; the
+        // `Task` half is dropped after. Blocking closures are `Send`.
+        unsafe {
+            raw.poll();
+            raw.drop_reference();
+        }
     }
 
     /// Cancels a task that will never run.
     pub(crate) fn shutdown(self) {
         let raw = ManuallyDrop::new(self).raw;
-        // The shutdown consumes the `Task` half; the `Notified` half is dropped after.
-        raw.shutdown();
-        raw.drop_reference();
+        // SAFETY: the shutdown consumes the `Task` half of the two references held here; the
+        // `Notified` half is dropped after.
+        unsafe {
+            raw.shutdown();
+            raw.drop_reference();
+        }
     }
 }
 
@@ -287,8 +304,11 @@ impl<S: 'static> Drop for UnownedTask<S> {
     fn drop(&mut self) {
         // Dropping unrun work cancels it, so its JoinHandle resolves rather than hangs.
         let raw = self.raw;
-        raw.shutdown();
-        raw.drop_reference();
+        // SAFETY: as in `UnownedTask::shutdown`: both references held here are given up.
+        unsafe {
+            raw.shutdown();
+            raw.drop_reference();
+        }
     }
 }
 

@@ -31,7 +31,9 @@ pub(crate) struct Vtable {
 }
 
 /// A pointer to a task, carrying no reference of its own: the wrappers around it (`Task`,
-/// `Notified`, `JoinHandle`, …) say which reference they hold.
+/// `Notified`, `JoinHandle`, …) say which reference they hold. The methods that give a
+/// reference up are `unsafe`; the others only require (a module-private rule) that some
+/// reference keeps the task alive while the `RawTask` is used.
 #[derive(Clone, Copy)]
 pub(crate) struct RawTask {
     ptr: NonNull<Header>,
@@ -93,56 +95,84 @@ impl RawTask {
         }
     }
 
-    /// Polls the task, consuming the caller's (`Notified`) reference.
-    pub(super) fn poll(self) {
+    /// Polls the task, consuming the caller's reference.
+    ///
+    /// # Safety
+    /// The caller holds a `Notified` reference and gives it up, on the thread that owns the
+    /// task's scheduler.
+    pub(super) unsafe fn poll(self) {
         // SAFETY: the vtable belongs to this task; the caller passes its reference.
         unsafe { (self.header().vtable.poll)(self.ptr) }
     }
 
-    /// Hands the caller's reference to the scheduler as a `Notified`.
-    pub(super) fn schedule(self) {
+    /// Hands one reference to the scheduler as a `Notified`.
+    ///
+    /// # Safety
+    /// The caller gives up one reference, and the task's `NOTIFIED` bit was set for it.
+    unsafe fn schedule(self) {
         // SAFETY: as in `poll`.
         unsafe { (self.header().vtable.schedule)(self.ptr) }
     }
 
-    pub(super) fn dealloc(self) {
-        // SAFETY: called when the last reference is gone, so nobody else can see the task.
+    /// Frees the task.
+    ///
+    /// # Safety
+    /// No reference is left: the caller dropped the last one.
+    pub(super) unsafe fn dealloc(self) {
+        // SAFETY: nobody else can see the task (caller).
         unsafe { (self.header().vtable.dealloc)(self.ptr) }
     }
 
     /// # Safety
-    /// `dst` is a `*mut Poll<Result<T, JoinError>>` for the task's output type `T`.
+    /// `dst` is a `*mut Poll<Result<T, JoinError>>` for the task's output type `T`, and the
+    /// caller is the task's JoinHandle.
     pub(super) unsafe fn try_read_output(self, dst: *mut (), waker: &Waker) {
         // SAFETY: forwarded to the caller.
         unsafe { (self.header().vtable.try_read_output)(self.ptr, dst, waker) }
     }
 
-    pub(super) fn drop_join_handle_slow(self) {
-        // SAFETY: the JoinHandle passes its reference.
+    /// # Safety
+    /// The caller is the task's JoinHandle, and gives up its reference.
+    pub(super) unsafe fn drop_join_handle_slow(self) {
+        // SAFETY: forwarded to the caller.
         unsafe { (self.header().vtable.drop_join_handle_slow)(self.ptr) }
     }
 
-    pub(super) fn shutdown(self) {
-        // SAFETY: the caller passes one reference.
+    /// Shuts the task down for a closing runtime.
+    ///
+    /// # Safety
+    /// The caller gives up one reference, on the thread that owns the task's scheduler.
+    pub(super) unsafe fn shutdown(self) {
+        // SAFETY: forwarded to the caller.
         unsafe { (self.header().vtable.shutdown)(self.ptr) }
     }
 
+    /// Adds a reference; the caller already holds one, so the task is alive.
     pub(super) fn ref_inc(self) {
         self.state().ref_inc();
     }
 
     /// Drops one reference, freeing the task if it was the last.
-    pub(super) fn drop_reference(self) {
+    ///
+    /// # Safety
+    /// The caller gives up one reference.
+    pub(super) unsafe fn drop_reference(self) {
         if self.state().ref_dec() {
-            self.dealloc();
+            // SAFETY: that was the last reference.
+            unsafe { self.dealloc() };
         }
     }
 
-    /// `Waker::wake`: consumes the caller's reference.
-    pub(super) fn wake_by_val(self) {
+    /// `Waker::wake`.
+    ///
+    /// # Safety
+    /// The caller gives up one reference.
+    pub(super) unsafe fn wake_by_val(self) {
         match self.state().transition_to_notified_by_val() {
-            TransitionToNotified::Submit => self.schedule(),
-            TransitionToNotified::Dealloc => self.dealloc(),
+            // SAFETY: the caller's reference becomes the `Notified`'s.
+            TransitionToNotified::Submit => unsafe { self.schedule() },
+            // SAFETY: the transition dropped the caller's reference, and it was the last.
+            TransitionToNotified::Dealloc => unsafe { self.dealloc() },
             TransitionToNotified::DoNothing => {}
         }
     }
@@ -150,7 +180,8 @@ impl RawTask {
     /// `Waker::wake_by_ref`: keeps the caller's reference.
     pub(super) fn wake_by_ref(self) {
         match self.state().transition_to_notified_by_ref() {
-            TransitionToNotified::Submit => self.schedule(),
+            // SAFETY: the transition added the reference the `Notified` takes.
+            TransitionToNotified::Submit => unsafe { self.schedule() },
             TransitionToNotified::Dealloc => unreachable!("wake_by_ref never drops a reference"),
             TransitionToNotified::DoNothing => {}
         }
@@ -159,7 +190,8 @@ impl RawTask {
     /// Abort from any thread: the owning scheduler does the cancelling.
     pub(super) fn remote_abort(self) {
         if self.state().transition_to_notified_and_cancel() {
-            self.schedule();
+            // SAFETY: the transition added the reference the `Notified` takes.
+            unsafe { self.schedule() };
         }
     }
 }

@@ -6,7 +6,7 @@
 //! |----------|-----------------|-----------------------------------------|------------------------------------|
 //! | 0        | `RUNNING`       | the poller or a shutdown (`to_running`, `to_shutdown`) | `to_idle`, `to_complete` |
 //! | 1        | `COMPLETE`      | `to_complete` (once, never cleared)     | —                                  |
-//! | 2        | `NOTIFIED`      | a wake or an abort                      | `to_running`                       |
+//! | 2        | `NOTIFIED`      | a wake, an abort, a yield (`to_idle`)   | `to_running`                       |
 //! | 3        | `JOIN_INTEREST` | spawn (the JoinHandle exists)           | the JoinHandle's drop              |
 //! | 4        | `JOIN_WAKER`    | the JoinHandle, after writing the waker | the JoinHandle, or the runtime after completion |
 //! | 5        | `CANCELLED`     | an abort or a shutdown                  | —                                  |
@@ -329,7 +329,10 @@ impl State {
 
     /// Fast path for a JoinHandle dropped right after spawn, before anything else happened.
     pub(super) fn drop_join_handle_fast(&self) -> Result<(), ()> {
-        // Once the task has run the word is never `INITIAL_STATE` again: skip the locked CAS.
+        // A plain load first: once the task has run, the word rarely equals `INITIAL_STATE`, and
+        // a locked CAS that fails costs as much as one that succeeds. (It can equal it again,
+        // for an idle task woken after a poll; the CAS is then still right, because with
+        // JOIN_WAKER clear and the task not complete the join waker field is empty.)
         if self.val.load(Ordering::Relaxed) != INITIAL_STATE {
             return Err(());
         }

@@ -57,7 +57,7 @@ unsafe fn clone_waker(ptr: *const ()) -> RawWaker {
 /// `ptr` is a task header; the waker owns one reference, which this consumes.
 unsafe fn wake_by_val(ptr: *const ()) {
     // SAFETY: the consumed waker's reference keeps the task alive until the call gives it up.
-    unsafe { raw(ptr) }.wake_by_val();
+    unsafe { raw(ptr).wake_by_val() };
 }
 
 /// # Safety
@@ -71,7 +71,7 @@ unsafe fn wake_by_ref(ptr: *const ()) {
 /// `ptr` is a task header; the waker owns one reference, which this drops.
 unsafe fn drop_waker(ptr: *const ()) {
     // SAFETY: the waker's reference keeps the task alive until dropped here.
-    unsafe { raw(ptr) }.drop_reference();
+    unsafe { raw(ptr).drop_reference() };
 }
 
 /// # Safety
