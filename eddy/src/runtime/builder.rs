@@ -1,5 +1,6 @@
 //! `Builder`: configures and builds a `Runtime`.
 
+use crate::loom::StdArc as Arc;
 use crate::runtime::blocking::{BlockingPool, PoolConfig};
 use crate::runtime::config::{Callback, Config, ThreadNameFn};
 use crate::runtime::scheduler::{self, current_thread::CurrentThread};
@@ -7,7 +8,6 @@ use crate::runtime::{driver::Driver, Handle, Runtime, RuntimeScheduler};
 use crate::util::error;
 use std::fmt;
 use std::io;
-use std::sync::Arc;
 use std::time::Duration;
 
 /// Builds a runtime with custom settings.

@@ -1,6 +1,6 @@
 //! Settings the schedulers read at run time, as the builder fixed them.
 
-use std::sync::Arc;
+use crate::loom::StdArc as Arc;
 
 /// A user hook (thread start/stop, park/unpark).
 pub(crate) type Callback = Arc<dyn Fn() + Send + Sync>;

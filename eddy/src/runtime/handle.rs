@@ -153,3 +153,13 @@ impl fmt::Debug for EnterGuard<'_> {
 
 impl std::panic::UnwindSafe for Handle {}
 impl std::panic::RefUnwindSafe for Handle {}
+
+/// An `EnterGuard` belongs to the thread that made it:
+///
+/// ```compile_fail
+/// fn send<T: Send>(_: T) {}
+/// let rt = eddy::runtime::Builder::new_current_thread().build().unwrap();
+/// send(rt.enter());
+/// ```
+#[cfg(doctest)]
+struct EnterGuardIsNotSend;

@@ -4,11 +4,10 @@
 //! [`IDS_PER_BLOCK`], so spawning from many threads does not bounce the counter's cache line
 //! between cores on every spawn. Ids are therefore unique but not ordered across threads.
 
-use crate::loom::StaticAtomicU64;
+use crate::loom::{Ordering, StaticAtomicU64};
 use std::cell::Cell;
 use std::fmt;
 use std::num::NonZeroU64;
-use std::sync::atomic::Ordering;
 
 /// An opaque id that identifies a task among all tasks of the process, on every runtime.
 ///

@@ -92,7 +92,7 @@ impl<S: Schedule> OwnedTasks<S> {
         let shards = (0..num_shards)
             .map(|_| CachePadded(Mutex::new(LinkedList::new())))
             .collect();
-        let id = NEXT_OWNER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let id = NEXT_OWNER_ID.fetch_add(1, Ordering::Relaxed);
         OwnedTasks {
             shards,
             shard_mask: num_shards - 1,

@@ -1,0 +1,49 @@
+//! Compile-time checks of the auto traits of eddy's public types, as Tokio's users rely on them.
+
+#![allow(dead_code)]
+
+use std::panic::{RefUnwindSafe, UnwindSafe};
+
+fn send<T: Send>() {}
+fn sync<T: Sync>() {}
+fn unpin<T: Unpin>() {}
+fn unwind_safe<T: UnwindSafe + RefUnwindSafe>() {}
+
+#[test]
+fn runtime_types() {
+    send::<eddy::runtime::Runtime>();
+    sync::<eddy::runtime::Runtime>();
+    unwind_safe::<eddy::runtime::Runtime>();
+    send::<eddy::runtime::Handle>();
+    sync::<eddy::runtime::Handle>();
+    unwind_safe::<eddy::runtime::Handle>();
+    send::<eddy::runtime::Builder>();
+    sync::<eddy::runtime::Builder>();
+    send::<eddy::runtime::TryCurrentError>();
+    sync::<eddy::runtime::TryCurrentError>();
+    send::<eddy::runtime::Id>();
+    sync::<eddy::runtime::Id>();
+}
+
+#[test]
+fn task_types() {
+    send::<eddy::task::JoinHandle<u8>>();
+    sync::<eddy::task::JoinHandle<u8>>();
+    unpin::<eddy::task::JoinHandle<std::marker::PhantomPinned>>();
+    unwind_safe::<eddy::task::JoinHandle<u8>>();
+    send::<eddy::task::AbortHandle>();
+    sync::<eddy::task::AbortHandle>();
+    unwind_safe::<eddy::task::AbortHandle>();
+    send::<eddy::task::JoinError>();
+    sync::<eddy::task::JoinError>();
+    send::<eddy::task::Id>();
+    sync::<eddy::task::Id>();
+}
+
+#[test]
+fn futures_are_send() {
+    fn future_send<F: std::future::Future + Send>(_: F) {}
+    future_send(eddy::task::yield_now());
+    future_send(eddy::task::consume_budget());
+    future_send(eddy::task::unconstrained(async {}));
+}
