@@ -103,3 +103,50 @@ fn yield_in_block_on_and_outside_runtime() {
     // Outside any runtime it wakes itself at once.
     futures::executor::block_on(eddy::task::yield_now());
 }
+
+/// Runs `f` on its own thread and fails the test if it has not returned after a minute: the
+/// hangs checked here would otherwise stall the whole suite rather than fail one test.
+fn fails_if_it_hangs(f: impl FnOnce() + Send + 'static) {
+    let (done_tx, done_rx) = std::sync::mpsc::channel();
+    let runner = std::thread::spawn(move || {
+        f();
+        let _ = done_tx.send(());
+    });
+    match done_rx.recv_timeout(std::time::Duration::from_secs(60)) {
+        Ok(()) => runner.join().unwrap(),
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+            std::panic::resume_unwind(runner.join().unwrap_err())
+        }
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => panic!("hung"),
+    }
+}
+
+#[test]
+fn yield_inside_a_nested_executor_in_a_task_completes() {
+    // The nested executor blocks the thread until its own waker fires, so that wake cannot wait
+    // for the scheduler's next turn.
+    fails_if_it_hangs(|| {
+        let rt = rt();
+        let nested = rt.spawn(async {
+            futures::executor::block_on(async {
+                eddy::task::yield_now().await;
+                "done"
+            })
+        });
+        assert_eq!(rt.block_on(nested).unwrap(), "done");
+    });
+}
+
+#[test]
+fn yield_inside_a_nested_executor_in_block_on_completes() {
+    fails_if_it_hangs(|| {
+        let rt = rt();
+        let out = rt.block_on(async {
+            futures::executor::block_on(async {
+                eddy::task::yield_now().await;
+                7
+            })
+        });
+        assert_eq!(out, 7);
+    });
+}

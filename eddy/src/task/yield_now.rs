@@ -26,8 +26,9 @@ pub async fn yield_now() {
         }
         yielded = true;
         // Polled with its own task's waker, the task is simply rescheduled behind the others
-        // when this poll returns (no waker clone, no extra atomic). Any other waker (an inner
-        // executor's, a `select` wrapper's) is deferred and woken after the driver is polled.
+        // when this poll returns (no waker clone, no extra atomic). Another task's waker waits
+        // in the defer list for the driver's turn; any other waker (a nested executor's, a
+        // `select` wrapper's) is woken at once, as a nested executor may never return.
         if !context::request_yield(cx.waker()) {
             context::defer(cx.waker());
         }

@@ -12,12 +12,19 @@ pub(crate) fn quietly(f: impl FnOnce()) {
     }
 }
 
-/// Drops a panic payload whose own destructor may panic; a second panic's payload is leaked
-/// rather than dropped, to end the chain.
+/// Drops a panic payload whose own destructor may panic. The payload of that second panic is
+/// dropped in turn, and so on; a chain longer than `PAYLOAD_DROP_ATTEMPTS` is leaked rather than
+/// followed further, so a payload type whose every drop panics cannot hang the caller.
 pub(crate) fn drop_payload(payload: Box<dyn Any + Send>) {
-    if let Err(again) = panic::catch_unwind(AssertUnwindSafe(move || drop(payload))) {
-        std::mem::forget(again);
+    const PAYLOAD_DROP_ATTEMPTS: usize = 8;
+    let mut payload = payload;
+    for _ in 0..PAYLOAD_DROP_ATTEMPTS {
+        match panic::catch_unwind(AssertUnwindSafe(move || drop(payload))) {
+            Ok(()) => return,
+            Err(again) => payload = again,
+        }
     }
+    std::mem::forget(payload);
 }
 
 #[cfg(all(test, not(loom)))]

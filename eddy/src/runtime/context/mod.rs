@@ -89,8 +89,9 @@ pub(crate) fn set_scheduler<R>(cx: &scheduler::Context, f: impl FnOnce() -> R) -
     }
 }
 
-/// Wakes `waker` once the scheduler has polled its driver, or at once when no scheduler runs on
-/// this thread (`yield_now` and an exhausted budget use this).
+/// Wakes `waker` once the scheduler has polled its driver (`yield_now` and an exhausted budget
+/// use this), or at once when no scheduler runs on this thread or the scheduler does not own
+/// the waker (see `scheduler::Context::defer`).
 pub(crate) fn defer(waker: &Waker) {
     with_scheduler(|cx| match cx {
         Some(cx) => cx.defer(waker),

@@ -69,7 +69,9 @@ pub(crate) struct Context {
     handle: Arc<Handle>,
     /// The core, for the whole time this thread drives. Borrowed briefly, never across a poll.
     core: RefCell<Option<Box<Core>>>,
-    pub(super) defer: Defer,
+    defer: Defer,
+    /// The waker `block_on` polls its future with; a yield there may be deferred too.
+    block_on_waker: Waker,
 }
 
 /// Default of `global_queue_interval` on this flavour.
@@ -171,11 +173,7 @@ impl CurrentThread {
         let _current = context::try_set_current(handle);
         let ct = handle.as_current_thread();
         let driver = core.driver.take();
-        let cx = scheduler::Context::CurrentThread(Context {
-            handle: ct.clone(),
-            core: RefCell::new(Some(core)),
-            defer: Defer::new(),
-        });
+        let cx = scheduler::Context::CurrentThread(Context::new(ct.clone(), core));
         let scheduler::Context::CurrentThread(context) = &cx;
         context::set_scheduler(&cx, || {
             // SAFETY: this thread holds the core: it is the owned list's exclusive owner.
@@ -306,6 +304,25 @@ impl fmt::Debug for Handle {
 }
 
 impl Context {
+    fn new(handle: Arc<Handle>, core: Box<Core>) -> Context {
+        Context {
+            block_on_waker: Waker::from(handle.clone()),
+            handle,
+            core: RefCell::new(Some(core)),
+            defer: Defer::new(),
+        }
+    }
+
+    /// See `scheduler::Context::defer`.
+    pub(super) fn defer(&self, waker: &Waker) {
+        let is_task_waker = std::ptr::eq(waker.vtable(), task::waker_vtable());
+        if is_task_waker || waker.will_wake(&self.block_on_waker) {
+            self.defer.defer(waker);
+        } else {
+            waker.wake_by_ref();
+        }
+    }
+
     fn with_core<R>(&self, f: impl FnOnce(&mut Core) -> R) -> R {
         let mut core = self.core.borrow_mut();
         f(core.as_mut().expect("core missing from the driving thread"))
@@ -407,11 +424,7 @@ struct CoreGuard<'a> {
 impl<'a> CoreGuard<'a> {
     fn new(core: Box<Core>, handle: &Arc<Handle>, scheduler: &'a CurrentThread) -> CoreGuard<'a> {
         CoreGuard {
-            context: scheduler::Context::CurrentThread(Context {
-                handle: handle.clone(),
-                core: RefCell::new(Some(core)),
-                defer: Defer::new(),
-            }),
+            context: scheduler::Context::CurrentThread(Context::new(handle.clone(), core)),
             scheduler,
         }
     }
@@ -419,8 +432,7 @@ impl<'a> CoreGuard<'a> {
     fn block_on<F: Future>(self, mut future: Pin<&mut F>) -> F::Output {
         let scheduler::Context::CurrentThread(context) = &self.context;
         let handle = &context.handle;
-        let waker = Waker::from(handle.clone());
-        let mut cx = std::task::Context::from_waker(&waker);
+        let mut cx = std::task::Context::from_waker(&context.block_on_waker);
         let event_interval = handle.shared.config.event_interval;
 
         context::set_scheduler(&self.context, || 'outer: loop {

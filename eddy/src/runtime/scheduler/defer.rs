@@ -1,7 +1,10 @@
 //! The defer list: wakers to wake once the scheduler has polled its driver.
 //!
-//! `yield_now` and an exhausted coop budget put the task's waker here rather than waking it at
-//! once, so a task that yields in a loop lets IO and timers be looked at before it runs again.
+//! An exhausted coop budget, and `yield_now` polled with a task waker that is not the polled
+//! task's own, put the waker here rather than waking it at once, so a task that yields in a loop
+//! lets IO and timers be looked at before it runs again. (`yield_now` with the task's own waker
+//! takes a cheaper path: a flag the scheduler reads when the poll returns.) Only task wakers come
+//! here; see `context::defer`.
 
 use std::cell::RefCell;
 use std::task::Waker;

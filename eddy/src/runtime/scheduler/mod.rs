@@ -77,9 +77,13 @@ impl Handle {
 }
 
 impl Context {
+    /// Puts `waker` on the defer list if it is one the scheduler will see again (a task's, or
+    /// its own `block_on` waker); wakes any other waker at once. A foreign waker may belong to an
+    /// executor nested inside a poll (`futures::executor::block_on`), which blocks the thread
+    /// until that waker fires and so never hands control back to this scheduler.
     pub(crate) fn defer(&self, waker: &Waker) {
         match self {
-            Context::CurrentThread(cx) => cx.defer.defer(waker),
+            Context::CurrentThread(cx) => cx.defer(waker),
         }
     }
 }

@@ -51,8 +51,8 @@
 //!   `RUNNING` completes the task. A task bound into the unlocked local half of `OwnedTasks` is
 //!   only ever polled or shut down by the thread that holds the current-thread scheduler's
 //!   core, so its completion (and its unlinking) happens there, which is what makes that half
-//!   sound. (A task refused at bind is completed by the spawning thread, but it was never
-//!   linked, so it never touches either half.)
+//!   sound. (A task refused at bind is shut down by the spawning thread, which is that owner;
+//!   its completion still asks the local half to unlink it, and finds it in no list.)
 //! * `COMPLETE` — set once by `transition_to_complete`, after the result is in the `Stage`.
 //!   From then on, the `Stage` belongs to the `JoinHandle` if `JOIN_INTEREST` was set at that
 //!   moment, otherwise the completer drops the output at once.

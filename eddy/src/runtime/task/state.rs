@@ -400,10 +400,12 @@ impl State {
                 curr.is_join_interested(),
                 "join waker unset without a JoinHandle"
             );
-            assert!(curr.is_join_waker_set(), "join waker unset while not set");
+            // Completion first: the completer may have woken the old waker and cleared
+            // JOIN_WAKER between the JoinHandle's load and this transition.
             if curr.is_complete() {
                 return (Err(curr), None);
             }
+            assert!(curr.is_join_waker_set(), "join waker unset while not set");
             let next = Snapshot(curr.0 & !JOIN_WAKER);
             (Ok(next), Some(next))
         })

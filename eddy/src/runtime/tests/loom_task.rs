@@ -1,7 +1,7 @@
 //! Models of the task state machine: a poll on the owning thread racing a wake, an abort, or a
 //! JoinHandle drop from another thread, and a runtime shutdown.
 
-use super::mock::{poll_once, spawn, wait, Gate, Mock};
+use super::mock::{poll_once, poll_with, spawn, wait, CountingWaker, Gate, Mock};
 use crate::loom::{thread, Arc};
 use std::task::Poll;
 
@@ -142,6 +142,47 @@ fn loom_shutdown_vs_remote_wake() {
         }
         drop(join);
         drop(gate); // a gate that never opened still holds the task's waker
+        assert_all_freed(&mock, &alive);
+    });
+}
+
+#[test]
+fn loom_join_waker_replaced_vs_complete() {
+    loom::model(|| {
+        let mock = Mock::new();
+        let gate = Gate::new();
+        let alive = Arc::new(());
+        let mut join = spawn(&mock, wait(&gate, alive.clone()));
+        mock.run_all();
+
+        // The JoinHandle registers one waker, then swaps in another while the task completes
+        // on the owning thread. Whichever waker is registered at completion must be woken, or
+        // the next poll must see the output.
+        let (first, second) = (CountingWaker::new(), CountingWaker::new());
+        assert!(poll_with(&mut join, &first).is_pending());
+        let poller = {
+            let second = second.clone();
+            thread::spawn(move || {
+                let early = poll_with(&mut join, &second);
+                (join, early.is_ready())
+            })
+        };
+        gate.open();
+        mock.run_all();
+        let (mut join, ready_early) = poller.join().unwrap();
+
+        if !ready_early {
+            // The swap finished before completion, so completion wakes the second waker only.
+            assert_eq!(second.wakes(), 1, "completion missed the registered waker");
+            assert_eq!(first.wakes(), 0, "completion woke a replaced waker");
+            match poll_with(&mut join, &second) {
+                Poll::Ready(Ok(output)) => drop(output),
+                other => panic!("task did not complete: {:?}", other.map(|r| r.is_ok())),
+            }
+        }
+        drop(join);
+        mock.shutdown();
+        drop(gate);
         assert_all_freed(&mock, &alive);
     });
 }

@@ -127,6 +127,39 @@ pub(super) fn wait(gate: &Arc<Gate>, alive: Arc<()>) -> WaitGate {
     }
 }
 
+/// A waker that counts its wakes; each one is distinct, so `will_wake` tells two apart.
+pub(super) struct CountingWaker(crate::loom::AtomicUsize);
+
+impl CountingWaker {
+    pub(super) fn new() -> std::sync::Arc<CountingWaker> {
+        std::sync::Arc::new(CountingWaker(crate::loom::AtomicUsize::new(0)))
+    }
+
+    pub(super) fn wakes(&self) -> usize {
+        self.0.load(crate::loom::Ordering::SeqCst)
+    }
+}
+
+impl std::task::Wake for CountingWaker {
+    fn wake(self: std::sync::Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &std::sync::Arc<Self>) {
+        self.0.fetch_add(1, crate::loom::Ordering::SeqCst);
+    }
+}
+
+/// Polls a JoinHandle once with the given waker.
+pub(super) fn poll_with<T>(
+    join: &mut JoinHandle<T>,
+    waker: &std::sync::Arc<CountingWaker>,
+) -> Poll<Result<T, crate::task::JoinError>> {
+    let waker = Waker::from(waker.clone());
+    let mut cx = Context::from_waker(&waker);
+    Pin::new(join).poll(&mut cx)
+}
+
 /// Polls a JoinHandle once with a no-op waker.
 pub(super) fn poll_once<T>(join: &mut JoinHandle<T>) -> Poll<Result<T, crate::task::JoinError>> {
     let waker = Waker::noop();
