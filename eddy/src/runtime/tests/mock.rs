@@ -1,6 +1,6 @@
 //! A minimal scheduler for the models: a run queue under a mutex and an `OwnedTasks` list.
 
-use crate::loom::{Arc, AtomicBool, Mutex, Ordering};
+use crate::loom::{Arc, AtomicBool, Mutex, Ordering, StdArc};
 use crate::runtime::task::{JoinHandle, Notified, OwnedTasks, Schedule, Task};
 use std::collections::VecDeque;
 use std::future::Future;
@@ -131,8 +131,8 @@ pub(super) fn wait(gate: &Arc<Gate>, alive: Arc<()>) -> WaitGate {
 pub(super) struct CountingWaker(crate::loom::AtomicUsize);
 
 impl CountingWaker {
-    pub(super) fn new() -> std::sync::Arc<CountingWaker> {
-        std::sync::Arc::new(CountingWaker(crate::loom::AtomicUsize::new(0)))
+    pub(super) fn new() -> StdArc<CountingWaker> {
+        StdArc::new(CountingWaker(crate::loom::AtomicUsize::new(0)))
     }
 
     pub(super) fn wakes(&self) -> usize {
@@ -141,11 +141,11 @@ impl CountingWaker {
 }
 
 impl std::task::Wake for CountingWaker {
-    fn wake(self: std::sync::Arc<Self>) {
+    fn wake(self: StdArc<Self>) {
         self.wake_by_ref();
     }
 
-    fn wake_by_ref(self: &std::sync::Arc<Self>) {
+    fn wake_by_ref(self: &StdArc<Self>) {
         self.0.fetch_add(1, crate::loom::Ordering::SeqCst);
     }
 }
@@ -153,7 +153,7 @@ impl std::task::Wake for CountingWaker {
 /// Polls a JoinHandle once with the given waker.
 pub(super) fn poll_with<T>(
     join: &mut JoinHandle<T>,
-    waker: &std::sync::Arc<CountingWaker>,
+    waker: &StdArc<CountingWaker>,
 ) -> Poll<Result<T, crate::task::JoinError>> {
     let waker = Waker::from(waker.clone());
     let mut cx = Context::from_waker(&waker);
