@@ -73,6 +73,18 @@ fn max_blocking_threads_zero() {
 }
 
 #[test]
+fn worker_threads_zero() {
+    let (message, file) = panic_of(|| {
+        Builder::new_multi_thread().worker_threads(0);
+    });
+    assert!(
+        message.contains("Worker threads cannot be set to 0"),
+        "{message}"
+    );
+    assert_eq!(file, file!());
+}
+
+#[test]
 fn global_queue_interval_zero() {
     let (message, file) = panic_of(|| {
         Builder::new_current_thread().global_queue_interval(0);

@@ -2,7 +2,7 @@
 
 use crate::loom::StdArc as Arc;
 use crate::runtime::blocking::{BlockingPool, PoolConfig};
-use crate::runtime::config::{Callback, Config, ThreadNameFn};
+use crate::runtime::config::{Callback, Config, ThreadNameFn, UnhandledPanic};
 use crate::runtime::scheduler::{self, current_thread::CurrentThread};
 use crate::runtime::{driver::Driver, Handle, Runtime, RuntimeScheduler};
 use crate::util::error;
@@ -35,11 +35,17 @@ pub struct Builder {
     global_queue_interval: Option<u32>,
     event_interval: u32,
     name: Option<String>,
+    worker_threads: Option<usize>,
+    enable_io: bool,
+    enable_time: bool,
+    start_paused: bool,
+    unhandled_panic: UnhandledPanic,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
     CurrentThread,
+    MultiThread,
 }
 
 /// Default of `max_blocking_threads`.
@@ -56,6 +62,15 @@ impl Builder {
         Builder::new(Kind::CurrentThread)
     }
 
+    /// A builder for the multi-thread runtime, whose tasks run on a pool of worker threads.
+    ///
+    /// The multi-thread scheduler is not part of eddy yet: `build()` returns an error of kind
+    /// `Unsupported` that says so. The builder exists so that code (and `#[eddy::main]`) naming
+    /// it compiles today.
+    pub fn new_multi_thread() -> Builder {
+        Builder::new(Kind::MultiThread)
+    }
+
     fn new(kind: Kind) -> Builder {
         Builder {
             kind,
@@ -70,7 +85,57 @@ impl Builder {
             global_queue_interval: None,
             event_interval: DEFAULT_EVENT_INTERVAL,
             name: None,
+            worker_threads: None,
+            enable_io: false,
+            enable_time: false,
+            start_paused: false,
+            unhandled_panic: UnhandledPanic::Ignore,
         }
+    }
+
+    /// Enables every driver: IO and time.
+    ///
+    /// The IO and time drivers are not part of eddy yet; the choice is recorded and takes
+    /// effect when they land.
+    pub fn enable_all(&mut self) -> &mut Self {
+        self.enable_io().enable_time()
+    }
+
+    /// Enables the IO driver (recorded; the driver is not part of eddy yet).
+    pub fn enable_io(&mut self) -> &mut Self {
+        self.enable_io = true;
+        self
+    }
+
+    /// Enables the time driver (recorded; the driver is not part of eddy yet).
+    pub fn enable_time(&mut self) -> &mut Self {
+        self.enable_time = true;
+        self
+    }
+
+    /// Starts the runtime's clock paused (recorded; the time driver is not part of eddy yet).
+    pub fn start_paused(&mut self, start_paused: bool) -> &mut Self {
+        self.start_paused = start_paused;
+        self
+    }
+
+    /// The number of worker threads of a multi-thread runtime (default: the number of cores).
+    /// A current-thread runtime ignores it.
+    ///
+    /// # Panics
+    /// Panics when `val` is 0.
+    #[track_caller]
+    pub fn worker_threads(&mut self, val: usize) -> &mut Self {
+        assert!(val > 0, "{}", error::WORKER_THREADS_ZERO);
+        self.worker_threads = Some(val);
+        self
+    }
+
+    /// What a panic in a spawned task does to the runtime (default
+    /// [`UnhandledPanic::Ignore`]).
+    pub fn unhandled_panic(&mut self, behavior: UnhandledPanic) -> &mut Self {
+        self.unhandled_panic = behavior;
+        self
     }
 
     /// The most threads the blocking pool may run at once (default 512).
@@ -203,6 +268,10 @@ impl Builder {
     pub fn build(&mut self) -> io::Result<Runtime> {
         match self.kind {
             Kind::CurrentThread => self.build_current_thread(),
+            Kind::MultiThread => Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                error::MULTI_THREAD_NOT_BUILT,
+            )),
         }
     }
 
@@ -221,6 +290,7 @@ impl Builder {
             event_interval: self.event_interval,
             before_park: self.before_park.clone(),
             after_unpark: self.after_unpark.clone(),
+            unhandled_panic: self.unhandled_panic,
         };
         let (scheduler, handle) = CurrentThread::new(
             driver,
@@ -250,6 +320,11 @@ impl fmt::Debug for Builder {
             .field("thread_keep_alive", &self.keep_alive)
             .field("global_queue_interval", &self.global_queue_interval)
             .field("event_interval", &self.event_interval)
+            .field("worker_threads", &self.worker_threads)
+            .field("enable_io", &self.enable_io)
+            .field("enable_time", &self.enable_time)
+            .field("start_paused", &self.start_paused)
+            .field("unhandled_panic", &self.unhandled_panic)
             .field("thread_name", &"...")
             .field("on_thread_start", &self.after_start.as_ref().map(|_| "..."))
             .field("on_thread_stop", &self.before_stop.as_ref().map(|_| "..."))

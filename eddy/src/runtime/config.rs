@@ -17,4 +17,30 @@ pub(crate) struct Config {
     pub(crate) before_park: Option<Callback>,
     /// Runs after the scheduler unparks.
     pub(crate) after_unpark: Option<Callback>,
+    /// What a panic in a spawned task does to the runtime.
+    pub(crate) unhandled_panic: UnhandledPanic,
+}
+
+/// What the runtime does when a spawned task panics and nobody is there to see it (the panic is
+/// always also delivered to the task's `JoinHandle`).
+///
+/// ```should_panic
+/// use eddy::runtime::{Builder, UnhandledPanic};
+///
+/// let rt = Builder::new_current_thread()
+///     .unhandled_panic(UnhandledPanic::ShutdownRuntime)
+///     .build()
+///     .unwrap();
+/// rt.spawn(async { panic!("boom") });
+/// // The panic shuts the runtime down, and this `block_on` panics in turn.
+/// rt.block_on(std::future::pending::<()>());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum UnhandledPanic {
+    /// Keep running; the panic only reaches the task's `JoinHandle` (the default).
+    #[default]
+    Ignore,
+    /// Shut the runtime down: every other task is cancelled, and `block_on` panics.
+    ShutdownRuntime,
 }

@@ -20,6 +20,7 @@ pub(crate) mod task;
 mod tests;
 
 pub use builder::Builder;
+pub use config::UnhandledPanic;
 pub use handle::{EnterGuard, Handle};
 pub use runtime::Runtime;
 pub(crate) use runtime::RuntimeScheduler;

@@ -41,6 +41,15 @@ pub(crate) const MAX_BLOCKING_THREADS_ZERO: &str = "Max blocking threads cannot 
 pub(crate) const RUNTIME_NAME_EMPTY: &str = "runtime name shouldn't be empty";
 pub(crate) const GLOBAL_QUEUE_INTERVAL_ZERO: &str = "global_queue_interval must be greater than 0";
 pub(crate) const EVENT_INTERVAL_ZERO: &str = "event_interval must be greater than 0";
+pub(crate) const WORKER_THREADS_ZERO: &str = "Worker threads cannot be set to 0";
+
+/// `build()` of a multi-thread builder before that scheduler exists.
+pub(crate) const MULTI_THREAD_NOT_BUILT: &str = "the multi-thread scheduler is not part of this eddy \
+     build yet: use `Builder::new_current_thread()` (or `flavor = \"current_thread\"` in the macros)";
+
+/// A task panicked under `UnhandledPanic::ShutdownRuntime`.
+pub(crate) const UNHANDLED_PANIC_SHUTDOWN: &str =
+    "a spawned task panicked and the runtime is configured to shut down on unhandled panic";
 
 /// The OS refused to start the first thread of the blocking pool.
 pub(crate) const OS_CANNOT_SPAWN_THREAD: &str = "OS can't spawn worker thread";

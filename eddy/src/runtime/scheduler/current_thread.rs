@@ -16,10 +16,11 @@
 use super::defer::Defer;
 use super::inject::Inject;
 use crate::loom::{AtomicBool, Mutex, Ordering, StdArc as Arc};
-use crate::runtime::config::Config;
+use crate::runtime::config::{Config, UnhandledPanic};
 use crate::runtime::driver::{self, Driver};
 use crate::runtime::task::{self, JoinHandle, Notified, OwnedTasks, Schedule, Task};
 use crate::runtime::{blocking, context, coop, scheduler};
+use crate::util::error;
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::fmt;
@@ -62,6 +63,9 @@ struct Core {
     /// Taken out while parked.
     driver: Option<Driver>,
     global_queue_interval: u32,
+    /// A task panicked under `UnhandledPanic::ShutdownRuntime`: every `block_on` from now on
+    /// shuts the tasks down and panics.
+    unhandled_panic: bool,
 }
 
 /// The thread-local view of the scheduler on the driving thread.
@@ -104,6 +108,7 @@ impl CurrentThread {
             tick: 0,
             driver: Some(driver),
             global_queue_interval,
+            unhandled_panic: false,
         });
         let scheduler = CurrentThread {
             core: Mutex::new(Some(core)),
@@ -247,6 +252,21 @@ impl Handle {
 }
 
 impl Schedule for Arc<Handle> {
+    fn unhandled_panic(&self) {
+        if self.shared.config.unhandled_panic != UnhandledPanic::ShutdownRuntime {
+            return;
+        }
+        // The panicking task is polled by the thread that holds the core; only mark the core
+        // here (the task is mid-poll), and let `block_on` shut down once the poll has returned.
+        context::with_scheduler(|cx| {
+            if let Some(scheduler::Context::CurrentThread(cx)) = cx {
+                if Arc::ptr_eq(&cx.handle, self) {
+                    cx.with_core(|core| core.unhandled_panic = true);
+                }
+            }
+        });
+    }
+
     fn release(&self, task: &Task<Self>) -> Option<Task<Self>> {
         // SAFETY: a locally bound task is polled and shut down only by the thread that holds the
         // core, so its completion (this call) runs there, and that thread is the owned list's
@@ -332,9 +352,14 @@ impl Context {
         self.with_core(|core| core.tasks.pop_front())
     }
 
+    /// The next task to run, or `None` when there is none or a task panicked under
+    /// `UnhandledPanic::ShutdownRuntime` (see `has_unhandled_panic`).
     fn next_task(&self) -> Option<Notified<Arc<Handle>>> {
         let inject = &self.handle.shared.inject;
         self.with_core(|core| {
+            if core.unhandled_panic {
+                return None;
+            }
             core.tick = core.tick.wrapping_add(1);
             if core.tick % core.global_queue_interval == 0 {
                 // Remote work gets its turn even while local work never runs out.
@@ -347,6 +372,10 @@ impl Context {
             core.tasks.extend(inject.pop_all());
             core.tasks.pop_front()
         })
+    }
+
+    fn has_unhandled_panic(&self) -> bool {
+        self.with_core(|core| core.unhandled_panic)
     }
 
     fn has_pending_work(&self) -> bool {
@@ -443,6 +472,12 @@ impl<'a> CoreGuard<'a> {
             }
             for _ in 0..event_interval {
                 let Some(task) = context.next_task() else {
+                    if context.has_unhandled_panic() {
+                        // SAFETY: this thread holds the core: it is the owned list's exclusive
+                        // owner.
+                        unsafe { handle.shared.owned.close_and_shutdown_all(0) };
+                        panic!("{}", error::UNHANDLED_PANIC_SHUTDOWN);
+                    }
                     if context.defer.is_empty() {
                         context.park();
                     } else {

@@ -1,0 +1,117 @@
+//! `Builder::unhandled_panic`: what a panic in a spawned task does to the runtime.
+
+use eddy::runtime::{Builder, Runtime, UnhandledPanic};
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+fn rt(behavior: UnhandledPanic) -> Runtime {
+    Builder::new_current_thread()
+        .unhandled_panic(behavior)
+        .build()
+        .unwrap()
+}
+
+/// Sets its flag when dropped: tells whether a task's future was dropped.
+struct SetOnDrop(Arc<AtomicBool>);
+
+impl Drop for SetOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+}
+
+fn message_of(payload: Box<dyn std::any::Any + Send>) -> String {
+    match payload.downcast::<String>() {
+        Ok(message) => *message,
+        Err(payload) => payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .unwrap_or_default(),
+    }
+}
+
+#[test]
+fn ignore_is_the_default_and_keeps_running() {
+    let rt = Builder::new_current_thread().build().unwrap();
+    let out = rt.block_on(async {
+        let failed = eddy::spawn(async { panic!("boom") });
+        assert!(failed.await.unwrap_err().is_panic());
+        eddy::spawn(async { 5 }).await.unwrap()
+    });
+    assert_eq!(out, 5);
+}
+
+#[test]
+fn ignore_explicitly_keeps_running() {
+    let rt = rt(UnhandledPanic::Ignore);
+    rt.spawn(async { panic!("boom") });
+    let out = rt.block_on(async {
+        eddy::task::yield_now().await;
+        eddy::spawn(async { 6 }).await.unwrap()
+    });
+    assert_eq!(out, 6);
+}
+
+#[test]
+fn shutdown_runtime_panics_block_on_and_cancels_the_other_tasks() {
+    let rt = rt(UnhandledPanic::ShutdownRuntime);
+    let dropped = Arc::new(AtomicBool::new(false));
+    let guard = SetOnDrop(dropped.clone());
+    let bystander = rt.spawn(async move {
+        let _guard = guard;
+        std::future::pending::<()>().await
+    });
+    let failed = rt.spawn(async { panic!("boom") });
+
+    let result = panic::catch_unwind(AssertUnwindSafe(|| {
+        rt.block_on(std::future::pending::<()>())
+    }));
+    let message = message_of(result.expect_err("block_on must panic"));
+    assert!(
+        message.contains("configured to shut down on unhandled panic"),
+        "{message}"
+    );
+    assert!(dropped.load(Ordering::SeqCst), "bystander not cancelled");
+
+    // The runtime stays shut down: the handles report why, new tasks are cancelled, and the
+    // next `block_on` that needs the scheduler panics again.
+    let ready = rt.block_on(async {
+        (
+            bystander.await.unwrap_err().is_cancelled(),
+            failed.await.unwrap_err().is_panic(),
+        )
+    });
+    assert_eq!(ready, (true, true));
+    let late = rt.spawn(async { 1 });
+    let result = panic::catch_unwind(AssertUnwindSafe(|| {
+        rt.block_on(std::future::pending::<()>())
+    }));
+    assert!(result.is_err());
+    assert!(rt.block_on(late).unwrap_err().is_cancelled());
+}
+
+#[test]
+fn a_panic_caught_by_its_join_handle_still_shuts_down() {
+    // Like Tokio: awaiting the JoinHandle does not count as handling the panic.
+    let rt = rt(UnhandledPanic::ShutdownRuntime);
+    let result = panic::catch_unwind(AssertUnwindSafe(|| {
+        rt.block_on(async {
+            let failed = eddy::spawn(async { panic!("boom") });
+            let _ = failed.await;
+            std::future::pending::<()>().await
+        })
+    }));
+    assert!(result.is_err());
+}
+
+#[test]
+fn multi_thread_builder_says_it_is_not_built_yet() {
+    let err = Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::Unsupported);
+    assert!(err.to_string().contains("new_current_thread"), "{err}");
+}
