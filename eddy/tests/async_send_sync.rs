@@ -41,6 +41,14 @@ fn task_types() {
 }
 
 #[test]
+fn local_types() {
+    // `LocalRuntime`, `LocalSet` and their guards are `!Send` (compile_fail doctests on the
+    // types prove it); what they do promise:
+    unwind_safe::<eddy::runtime::LocalRuntime>();
+    unpin::<eddy::task::LocalSet>();
+}
+
+#[test]
 fn futures_are_send() {
     fn future_send<F: std::future::Future + Send>(_: F) {}
     future_send(eddy::task::yield_now());

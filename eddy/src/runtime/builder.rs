@@ -4,10 +4,13 @@ use crate::loom::StdArc as Arc;
 use crate::runtime::blocking::{BlockingPool, PoolConfig};
 use crate::runtime::config::{Callback, Config, ThreadNameFn, UnhandledPanic};
 use crate::runtime::scheduler::{self, current_thread::CurrentThread};
-use crate::runtime::{driver::Driver, Handle, Runtime, RuntimeScheduler};
+use crate::runtime::{
+    driver::Driver, Handle, LocalOptions, LocalRuntime, Runtime, RuntimeScheduler,
+};
 use crate::util::error;
 use std::fmt;
 use std::io;
+use std::thread::ThreadId;
 use std::time::Duration;
 
 /// Builds a runtime with custom settings.
@@ -267,7 +270,7 @@ impl Builder {
     /// Builds the runtime.
     pub fn build(&mut self) -> io::Result<Runtime> {
         match self.kind {
-            Kind::CurrentThread => self.build_current_thread(),
+            Kind::CurrentThread => self.build_current_thread(None),
             Kind::MultiThread => Err(io::Error::new(
                 io::ErrorKind::Unsupported,
                 error::MULTI_THREAD_NOT_BUILT,
@@ -275,7 +278,24 @@ impl Builder {
         }
     }
 
-    fn build_current_thread(&mut self) -> io::Result<Runtime> {
+    /// Builds a [`LocalRuntime`]: a current-thread runtime pinned to this thread, which also
+    /// runs `!Send` tasks.
+    ///
+    /// # Panics
+    /// Panics on a multi-thread builder: a local runtime has one thread.
+    #[track_caller]
+    pub fn build_local(&mut self, options: LocalOptions) -> io::Result<LocalRuntime> {
+        let LocalOptions { .. } = options;
+        match self.kind {
+            Kind::CurrentThread => {
+                let runtime = self.build_current_thread(Some(std::thread::current().id()))?;
+                Ok(LocalRuntime::from_runtime(runtime))
+            }
+            Kind::MultiThread => panic!("{}", error::LOCAL_RUNTIME_MULTI_THREAD),
+        }
+    }
+
+    fn build_current_thread(&mut self, local_tid: Option<ThreadId>) -> io::Result<Runtime> {
         let (driver, driver_handle) = Driver::new();
         let blocking_pool = BlockingPool::new(PoolConfig {
             thread_name: self.thread_name.clone(),
@@ -298,6 +318,7 @@ impl Builder {
             blocking_pool.spawner().clone(),
             config,
             self.name.clone(),
+            local_tid,
         );
         let handle = Handle {
             inner: scheduler::Handle::CurrentThread(handle),

@@ -83,6 +83,32 @@ impl Handle {
         Handle::spawn_on(&self.inner, future)
     }
 
+    /// Spawns a `!Send` future; this must be a `LocalRuntime`'s handle, on its thread.
+    #[track_caller]
+    pub(crate) fn spawn_local_on_local_runtime<F>(&self, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        Handle::spawn_local_on(&self.inner, future)
+    }
+
+    /// The one spawn path of `!Send` futures onto a runtime (`LocalRuntime::spawn_local`, and
+    /// `task::spawn_local` outside a `LocalSet`).
+    #[track_caller]
+    pub(crate) fn spawn_local_on<F>(inner: &scheduler::Handle, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        let id = crate::task::Id::next();
+        if std::mem::size_of::<F>() > super::runtime::BOX_FUTURE_THRESHOLD {
+            inner.spawn_local(Box::pin(future), id)
+        } else {
+            inner.spawn_local(future, id)
+        }
+    }
+
     /// The one spawn path behind `Handle::spawn`, `Runtime::spawn` and `eddy::spawn`.
     pub(crate) fn spawn_on<F>(inner: &scheduler::Handle, future: F) -> JoinHandle<F::Output>
     where

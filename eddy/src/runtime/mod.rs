@@ -10,6 +10,7 @@ pub(crate) mod context;
 pub(crate) mod coop;
 pub(crate) mod driver;
 mod handle;
+mod local_runtime;
 pub(crate) mod park;
 #[allow(clippy::module_inception)]
 mod runtime;
@@ -22,8 +23,9 @@ mod tests;
 pub use builder::Builder;
 pub use config::UnhandledPanic;
 pub use handle::{EnterGuard, Handle};
+pub use local_runtime::{LocalOptions, LocalRuntime};
 pub use runtime::Runtime;
-pub(crate) use runtime::RuntimeScheduler;
+pub(crate) use runtime::{RuntimeScheduler, BOX_FUTURE_THRESHOLD};
 
 use crate::util::error;
 use std::fmt;

@@ -16,6 +16,7 @@
 
 mod blocking;
 pub mod coop;
+mod local;
 mod spawn;
 mod yield_now;
 
@@ -23,6 +24,7 @@ pub use crate::runtime::task::{AbortHandle, Id, JoinError, JoinHandle};
 pub use blocking::spawn_blocking;
 #[doc(inline)]
 pub use coop::{consume_budget, unconstrained, Unconstrained};
+pub use local::{spawn_local, LocalEnterGuard, LocalSet};
 pub use spawn::spawn;
 pub use yield_now::yield_now;
 

@@ -53,3 +53,23 @@ pub(crate) const UNHANDLED_PANIC_SHUTDOWN: &str =
 
 /// The OS refused to start the first thread of the blocking pool.
 pub(crate) const OS_CANNOT_SPAWN_THREAD: &str = "OS can't spawn worker thread";
+
+/// `task::spawn_local` with neither a `LocalSet` nor a `LocalRuntime` around.
+pub(crate) const SPAWN_LOCAL_OUTSIDE: &str =
+    "`spawn_local` called from outside of a `task::LocalSet` or `runtime::LocalRuntime`";
+
+/// `spawn_local` on a `LocalRuntime` from another thread (through its `Handle`).
+pub(crate) const LOCAL_RUNTIME_WRONG_THREAD: &str = "Local tasks can only be spawned on a \
+     LocalRuntime from the thread the runtime was created on: its `!Send` tasks run only there; \
+     spawn `Send` futures with `Handle::spawn` instead";
+
+/// `Builder::build_local` on a multi-thread builder.
+pub(crate) const LOCAL_RUNTIME_MULTI_THREAD: &str =
+    "multi_thread is not supported for LocalRuntime";
+
+/// `LocalSet::new` while the thread is exiting.
+pub(crate) const LOCAL_SET_DURING_SHUTDOWN: &str = "cannot create LocalSet during thread shutdown";
+
+/// A `LocalSet` task panicked under `UnhandledPanic::ShutdownRuntime`.
+pub(crate) const LOCAL_SET_UNHANDLED_PANIC: &str =
+    "a spawned task panicked and the LocalSet is configured to shutdown on unhandled panic";

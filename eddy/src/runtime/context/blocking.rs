@@ -14,7 +14,6 @@ pub(crate) struct BlockingRegionGuard {
 }
 
 /// While alive, `block_in_place` on this thread panics instead of moving the worker away.
-#[allow(dead_code)] // entered by `LocalSet` (issue 3) and checked by `block_in_place` (issue 4)
 pub(crate) struct DisallowBlockInPlaceGuard(bool);
 
 impl BlockingRegionGuard {
@@ -46,7 +45,6 @@ pub(crate) fn try_enter_blocking_region() -> Option<BlockingRegionGuard> {
 
 /// Forbids `block_in_place` on this thread until the guard drops (a `LocalSet` holds one: its
 /// tasks must not move to another thread).
-#[allow(dead_code)] // see `DisallowBlockInPlaceGuard`
 pub(crate) fn disallow_block_in_place() -> DisallowBlockInPlaceGuard {
     let reset = CONTEXT.with(|ctx| {
         if let EnterRuntime::Entered {

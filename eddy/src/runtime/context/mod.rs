@@ -13,7 +13,7 @@ mod current;
 mod enter;
 mod scoped;
 
-pub(crate) use blocking::try_enter_blocking_region;
+pub(crate) use blocking::{disallow_block_in_place, try_enter_blocking_region};
 pub(crate) use current::{try_set_current, SetCurrentGuard};
 pub(crate) use enter::{enter_runtime, EnterRuntime};
 pub(crate) use scoped::Scoped;

@@ -27,6 +27,7 @@ use std::fmt;
 use std::future::{poll_fn, Future};
 use std::pin::{pin, Pin};
 use std::task::{Poll, Wake, Waker};
+use std::thread::{self, ThreadId};
 use std::time::Duration;
 
 /// Initial capacity of the local run queue.
@@ -46,6 +47,9 @@ pub(crate) struct Handle {
     pub(crate) driver: driver::Handle,
     pub(crate) blocking_spawner: blocking::Spawner,
     pub(crate) name: Option<String>,
+    /// For a `LocalRuntime`: the thread that created it, the only one that drives it, and so
+    /// the only one where `!Send` tasks may be spawned.
+    local_tid: Option<ThreadId>,
 }
 
 struct Shared {
@@ -88,6 +92,7 @@ impl CurrentThread {
         blocking_spawner: blocking::Spawner,
         config: Config,
         name: Option<String>,
+        local_tid: Option<ThreadId>,
     ) -> (CurrentThread, Arc<Handle>) {
         let global_queue_interval = config
             .global_queue_interval
@@ -102,6 +107,7 @@ impl CurrentThread {
             driver: driver_handle,
             blocking_spawner,
             name,
+            local_tid,
         });
         let core = Box::new(Core {
             tasks: VecDeque::with_capacity(INITIAL_CAPACITY),
@@ -209,6 +215,43 @@ impl Handle {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
+        // SAFETY: the future and its output are `Send`.
+        unsafe { Handle::spawn_unsend(me, future, id) }
+    }
+
+    /// True on the thread that created this runtime, when it is a `LocalRuntime`.
+    pub(crate) fn is_local_owner(&self) -> bool {
+        self.local_tid == Some(thread::current().id())
+    }
+
+    /// Whether this is the scheduler of a `LocalRuntime`.
+    pub(crate) fn is_local(&self) -> bool {
+        self.local_tid.is_some()
+    }
+
+    /// Spawns a `!Send` future on a `LocalRuntime`, from the thread that created it.
+    ///
+    /// # Panics
+    /// Panics on any other thread, or when this is not a `LocalRuntime`.
+    #[track_caller]
+    pub(crate) fn spawn_local<F>(me: &Arc<Handle>, future: F, id: task::Id) -> JoinHandle<F::Output>
+    where
+        F: Future + 'static,
+    {
+        assert!(me.is_local(), "{}", error::SPAWN_LOCAL_OUTSIDE);
+        assert!(me.is_local_owner(), "{}", error::LOCAL_RUNTIME_WRONG_THREAD);
+        // SAFETY: a `LocalRuntime` is `!Send` and `!Sync`, so only this thread, which created
+        // it, ever drives it: every poll and drop of the task happens here.
+        unsafe { Handle::spawn_unsend(me, future, id) }
+    }
+
+    /// # Safety
+    /// Unless `F` and its output are `Send`, this is a `LocalRuntime` and the caller is on the
+    /// thread that created it (see `OwnedTasks::bind_unsend`).
+    unsafe fn spawn_unsend<F>(me: &Arc<Handle>, future: F, id: task::Id) -> JoinHandle<F::Output>
+    where
+        F: Future + 'static,
+    {
         // On the thread that drives this runtime, bind into the unlocked half of the owned list
         // and queue locally, under one borrow of the core.
         let mut future = Some(future);
@@ -223,7 +266,7 @@ impl Handle {
             let core = core.as_mut()?;
             let future = future.take().expect("taken once");
             // SAFETY: this thread holds the core, which makes it the owned list's exclusive
-            // owner (see `OwnedTasks`).
+            // owner (see `OwnedTasks`); the `!Send` requirement is the caller's.
             let (join, notified) = unsafe { me.shared.owned.bind_local(future, me.clone(), id) };
             if let Some(notified) = notified {
                 core.tasks.push_back(notified);
@@ -234,7 +277,8 @@ impl Handle {
             return join;
         }
         let future = future.take().expect("not taken by the local path");
-        let (join, notified) = me.shared.owned.bind(future, me.clone(), id);
+        // SAFETY: the `!Send` requirement is the caller's.
+        let (join, notified) = unsafe { me.shared.owned.bind_unsend(future, me.clone(), id) };
         if let Some(notified) = notified {
             <Arc<Handle> as Schedule>::schedule(notified);
         }

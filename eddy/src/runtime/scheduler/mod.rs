@@ -36,6 +36,20 @@ impl Handle {
         }
     }
 
+    /// Spawns a `!Send` future; panics unless this is a `LocalRuntime` and the caller is on
+    /// its thread.
+    #[track_caller]
+    pub(crate) fn spawn_local<F>(&self, future: F, id: Id) -> JoinHandle<F::Output>
+    where
+        F: Future + 'static,
+    {
+        match self {
+            Handle::CurrentThread(handle) => {
+                current_thread::Handle::spawn_local(handle, future, id)
+            }
+        }
+    }
+
     pub(crate) fn spawn_blocking<F, R>(&self, func: F) -> JoinHandle<R>
     where
         F: FnOnce() -> R + Send + 'static,

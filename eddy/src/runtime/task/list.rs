@@ -3,7 +3,7 @@
 //! The list is sharded by task id; each shard is an intrusive list under its own mutex, so
 //! spawns and completions on different workers rarely meet on one lock. Contract:
 //!
-//! * `bind` links a new task while holding its shard's lock and checks `closed` **under that
+//! * `bind_unsend` links a new task while holding its shard's lock and checks `closed` **under that
 //!   lock**; `close_and_shutdown_all` sets `closed` before it visits any shard. A task is therefore
 //!   either linked before its shard is drained (and gets shut down there) or refused at bind
 //!   (and shut down at once); none is missed.
@@ -109,15 +109,19 @@ impl<S: Schedule> OwnedTasks<S> {
 
     /// Creates a task and links it. Returns `None` for the `Notified` when the list is closed;
     /// the task is then already cancelled, and its JoinHandle resolves to a cancelled error.
-    pub(crate) fn bind<T>(
+    ///
+    /// # Safety
+    /// Unless `T` and `T::Output` are `Send`, the scheduler polls the task only on one thread,
+    /// the caller's, and every drop of its future or output happens there too (a `LocalSet`, a
+    /// `LocalRuntime`).
+    pub(crate) unsafe fn bind_unsend<T>(
         &self,
         future: T,
         scheduler: S,
         id: Id,
     ) -> (JoinHandle<T::Output>, Option<Notified<S>>)
     where
-        T: Future + Send + 'static,
-        T::Output: Send + 'static,
+        T: Future + 'static,
     {
         let (task, notified, join) = new_task(future, scheduler, id);
         // SAFETY: the task is not shared with any thread yet.
@@ -133,10 +137,11 @@ impl<S: Schedule> OwnedTasks<S> {
         (join, Some(notified))
     }
 
-    /// Like `bind`, into the unlocked local half.
+    /// Like `bind_unsend`, into the unlocked local half.
     ///
     /// # Safety
-    /// The caller is the list's exclusive owner (module contract).
+    /// The caller is the list's exclusive owner (module contract). Unless `T` and `T::Output`
+    /// are `Send`, the requirement of `bind_unsend` holds too.
     pub(crate) unsafe fn bind_local<T>(
         &self,
         future: T,
@@ -144,8 +149,7 @@ impl<S: Schedule> OwnedTasks<S> {
         id: Id,
     ) -> (JoinHandle<T::Output>, Option<Notified<S>>)
     where
-        T: Future + Send + 'static,
-        T::Output: Send + 'static,
+        T: Future + 'static,
     {
         let (task, notified, join) = new_task(future, scheduler, id);
         // SAFETY: the task is not shared with any thread yet.

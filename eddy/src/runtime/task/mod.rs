@@ -220,8 +220,10 @@ impl<S: 'static> Task<S> {
     /// Shuts the task down for a closing runtime, giving up this reference.
     pub(crate) fn shutdown(self) {
         let raw = ManuallyDrop::new(self).raw;
-        // SAFETY: this handle's reference is given up. Every future bound so far is `Send`, so
-        // any thread may drop it; `!Send` tasks (LocalSet) must add an owner check here.
+        // SAFETY: this handle's reference is given up. `Send` futures may be dropped anywhere;
+        // a `!Send` one was bound with `bind_unsend`/`bind_local`, whose callers shut their
+        // tasks down only on the owning thread (`LocalSet` drop, `LocalRuntime` shutdown, a
+        // spawn refused at bind on that thread).
         unsafe { raw.shutdown() };
     }
 
@@ -252,7 +254,8 @@ impl<S: 'static> Notified<S> {
     pub(crate) fn run(self) {
         let raw = ManuallyDrop::new(self).0.raw;
         // SAFETY: the `Notified` reference is given up to the poll. Schedulers call `run` only
-        // on their own thread; every future bound so far is `Send` anyway.
+        // on their own thread; for a `!Send` future that is the owning thread (the requirement
+        // of `OwnedTasks::bind_unsend`).
         unsafe { raw.poll() };
     }
 

@@ -110,9 +110,11 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    let (join, notified) = mock
-        .owned
-        .bind(future, mock.clone(), crate::task::Id::next());
+    // SAFETY: the future and its output are `Send`.
+    let (join, notified) = unsafe {
+        mock.owned
+            .bind_unsend(future, mock.clone(), crate::task::Id::next())
+    };
     if let Some(notified) = notified {
         mock.queue.lock().push_back(notified);
     }
