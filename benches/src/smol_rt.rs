@@ -157,3 +157,25 @@ pub(crate) fn remote_spawn() -> Runner {
         }));
     })
 }
+
+/// smol's `LocalExecutor` already runs `!Send` tasks: the counterpart of a
+/// `LocalSet` is the same executor as in `spawn_many_local`, with each task
+/// holding an `Rc`.
+pub(crate) fn local_spawn_many() -> Runner {
+    let executor: SharedLocalExecutor = Rc::new(LocalExecutor::new());
+    Box::new(move || {
+        let task_executor = Rc::clone(&executor);
+        smol::block_on(executor.run(executor.spawn(async move {
+            let marker = Rc::new(());
+            let tasks: Vec<Task<()>> = (0..SPAWN_MANY_TASKS)
+                .map(|_| {
+                    let marker = Rc::clone(&marker);
+                    task_executor.spawn(async move { drop(marker) })
+                })
+                .collect();
+            for task in tasks {
+                task.await;
+            }
+        })));
+    })
+}

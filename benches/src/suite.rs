@@ -167,6 +167,30 @@ pub(crate) fn all() -> Vec<Workload> {
             },
         },
         Workload {
+            name: "local_spawn_many",
+            flavor: Flavor::CurrentThread,
+            ops_per_iteration: SPAWN_MANY_TASKS,
+            op_unit: "task",
+            setup: |contender| match contender {
+                Contender::Eddy => eddy_rt::local_spawn_many(eddy_rt::current_thread()),
+                Contender::Tokio => tokio_rt::local_spawn_many(tokio_rt::current_thread()),
+                Contender::Smol => smol_rt::local_spawn_many(),
+            },
+        },
+        Workload {
+            name: "local_yield_many",
+            flavor: Flavor::CurrentThread,
+            ops_per_iteration: YIELD_TASKS * YIELDS_PER_TASK,
+            op_unit: "yield",
+            setup: |contender| match contender {
+                Contender::Eddy => eddy_rt::local_yield_many(eddy_rt::current_thread()),
+                Contender::Tokio => tokio_rt::local_yield_many(tokio_rt::current_thread()),
+                // A `LocalExecutor` is smol's only kind of local executor: the same
+                // workload as `yield_many`.
+                Contender::Smol => smol_rt::yield_many(),
+            },
+        },
+        Workload {
             name: "remote_spawn",
             flavor: Flavor::CurrentThread,
             ops_per_iteration: REMOTE_TASKS,

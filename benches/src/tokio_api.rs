@@ -136,6 +136,52 @@ macro_rules! tokio_api_workloads {
                 })
             }
 
+            /// Inside a `LocalSet` on the current-thread runtime, a local task
+            /// spawns `SPAWN_MANY_TASKS` no-op `!Send` tasks with `spawn_local`
+            /// (each holds an `Rc`), then awaits every `JoinHandle`.
+            pub(crate) fn local_spawn_many(runtime: Runtime) -> Runner {
+                Box::new(move || {
+                    let local = ::$krate::task::LocalSet::new();
+                    local.block_on(&runtime, async {
+                        let spawner = ::$krate::task::spawn_local(async {
+                            let marker = std::rc::Rc::new(());
+                            let handles: Vec<JoinHandle<()>> = (0..SPAWN_MANY_TASKS)
+                                .map(|_| {
+                                    let marker = marker.clone();
+                                    ::$krate::task::spawn_local(async move { drop(marker) })
+                                })
+                                .collect();
+                            for handle in handles {
+                                handle.await.expect("local no-op task failed");
+                            }
+                        });
+                        spawner.await.expect("local spawning task failed");
+                    });
+                })
+            }
+
+            /// `YIELD_TASKS` local tasks in a `LocalSet`, each calling
+            /// `yield_now` `YIELDS_PER_TASK` times; all awaited.
+            pub(crate) fn local_yield_many(runtime: Runtime) -> Runner {
+                Box::new(move || {
+                    let local = ::$krate::task::LocalSet::new();
+                    local.block_on(&runtime, async {
+                        let handles: Vec<JoinHandle<()>> = (0..YIELD_TASKS)
+                            .map(|_| {
+                                ::$krate::task::spawn_local(async {
+                                    for _ in 0..YIELDS_PER_TASK {
+                                        ::$krate::task::yield_now().await;
+                                    }
+                                })
+                            })
+                            .collect();
+                        for handle in handles {
+                            handle.await.expect("local yielding task failed");
+                        }
+                    });
+                })
+            }
+
             /// A plain (non-runtime) thread spawns `REMOTE_TASKS` no-op tasks
             /// through a `Handle` while this thread sits in `block_on`,
             /// waiting for the handles; then every task is awaited.
