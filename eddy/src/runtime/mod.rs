@@ -17,7 +17,7 @@ mod runtime;
 pub(crate) mod scheduler;
 pub(crate) mod task;
 
-#[cfg(all(test, loom))]
+#[cfg(test)]
 mod tests;
 
 pub use builder::Builder;

@@ -83,6 +83,51 @@ impl<S: 'static> Inject<S> {
         Some(unsafe { Notified::from_queue_ptr(node) })
     }
 
+    /// Appends a batch of tasks in one lock, in iteration order (a worker's overflow). After
+    /// `close`, the tasks are dropped instead.
+    pub(crate) fn push_batch(&self, tasks: impl Iterator<Item = Notified<S>>) {
+        // Link the chain first, outside the lock: the batch owns the nodes until it is spliced.
+        let mut first: Option<NonNull<Header>> = None;
+        let mut last: Option<NonNull<Header>> = None;
+        let mut count = 0;
+        for task in tasks {
+            let node = task.into_queue_ptr();
+            // SAFETY: the chain owns each `Notified` taken in, hence its node's link.
+            unsafe {
+                Header::set_queue_next(node, None);
+                match last {
+                    Some(last) => Header::set_queue_next(last, Some(node)),
+                    None => first = Some(node),
+                }
+            }
+            last = Some(node);
+            count += 1;
+        }
+        let (Some(first), Some(last)) = (first, last) else {
+            return;
+        };
+        let mut synced = self.synced.lock();
+        if synced.is_closed {
+            drop(synced);
+            // Hand the chain to a batch, whose drop releases every task in it.
+            drop(InjectBatch::<S> {
+                next: Some(first),
+                _scheduler: PhantomData,
+            });
+            return;
+        }
+        // SAFETY: we hold the lock, and the chain is ours to splice.
+        unsafe {
+            match synced.tail {
+                Some(tail) => Header::set_queue_next(tail, Some(first)),
+                None => synced.head = Some(first),
+            }
+        }
+        synced.tail = Some(last);
+        let len = self.len.load(Ordering::Relaxed);
+        self.len.store(len + count, Ordering::Release);
+    }
+
     /// Takes every queued task at once (one lock for the lot), oldest first.
     pub(crate) fn pop_all(&self) -> InjectBatch<S> {
         if self.is_empty() {

@@ -7,6 +7,7 @@
 pub(crate) mod current_thread;
 mod defer;
 pub(crate) mod inject;
+pub(crate) mod multi_thread;
 
 use crate::loom::StdArc as Arc;
 use crate::runtime::{blocking, RuntimeFlavor};

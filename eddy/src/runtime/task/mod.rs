@@ -259,6 +259,12 @@ impl<S: 'static> Notified<S> {
         unsafe { raw.poll() };
     }
 
+    /// The address of the task, to tell tasks apart in tests.
+    #[cfg(all(test, not(loom)))]
+    pub(crate) fn header_addr(&self) -> usize {
+        self.0.raw.header_ptr().as_ptr() as usize
+    }
+
     /// The scheduler the task was spawned on; see `Schedule::schedule` for how long it may be
     /// used.
     pub(crate) fn scheduler(&self) -> &S {

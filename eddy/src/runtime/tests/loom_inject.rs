@@ -1,16 +1,8 @@
 //! Models of the inject queue: concurrent pushes, a concurrent pop, and close.
 
-use super::mock::{spawn, wait, Gate, Mock};
+use super::mock::{notified, Gate, Mock};
 use crate::loom::{thread, Arc};
 use crate::runtime::scheduler::inject::Inject;
-use crate::runtime::task::Notified;
-
-/// Spawns a task on `mock` and takes its `Notified` out of the mock's run queue, as a
-/// scheduler would before injecting it. Its JoinHandle is dropped (detached).
-fn notified(mock: &Arc<Mock>, gate: &Arc<Gate>) -> Notified<Arc<Mock>> {
-    drop(spawn(&mock, wait(&gate, Arc::new(()))));
-    mock.take_queued().expect("spawn queues the task")
-}
 
 #[test]
 fn loom_inject_push_from_two_threads_pop_on_one() {

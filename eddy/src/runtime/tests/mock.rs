@@ -1,5 +1,8 @@
 //! A minimal scheduler for the models: a run queue under a mutex and an `OwnedTasks` list.
 
+// The loom models use all of it; the unit tests without loom only a part.
+#![cfg_attr(not(loom), allow(dead_code))]
+
 use crate::loom::{Arc, AtomicBool, Mutex, Ordering, StdArc};
 use crate::runtime::task::{JoinHandle, Notified, OwnedTasks, Schedule, Task};
 use std::collections::VecDeque;
@@ -167,4 +170,11 @@ pub(super) fn poll_once<T>(join: &mut JoinHandle<T>) -> Poll<Result<T, crate::ta
     let waker = Waker::noop();
     let mut cx = Context::from_waker(waker);
     Pin::new(join).poll(&mut cx)
+}
+
+/// Spawns a task on `mock` and takes its `Notified` out of the mock's run queue, as a scheduler
+/// would before queueing it elsewhere. Its JoinHandle is dropped (detached).
+pub(super) fn notified(mock: &Arc<Mock>, gate: &Arc<Gate>) -> Notified<Arc<Mock>> {
+    drop(spawn(mock, wait(gate, Arc::new(()))));
+    mock.take_queued().expect("spawn queues the task")
 }
