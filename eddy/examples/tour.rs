@@ -5,10 +5,13 @@
 //! ```
 //!
 //! It builds a runtime, spawns and joins tasks, aborts one, sends blocking work to the blocking
-//! pool, shows what a panicking task looks like from the outside, and prints what happened.
+//! pool, shows what a panicking task looks like from the outside, runs `!Send` tasks in a
+//! `LocalSet` and on a `LocalRuntime`, and prints what happened.
 
-use eddy::runtime::Builder;
-use eddy::task;
+use eddy::runtime::{Builder, LocalRuntime};
+use eddy::task::{self, LocalSet};
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::time::Instant;
 
 fn main() {
@@ -100,7 +103,49 @@ fn main() {
         );
     });
 
+    // 7. `!Send` futures (here: sharing an `Rc<RefCell<..>>`) run in a `LocalSet`, on this
+    //    thread, next to the runtime's other tasks.
+    let local = LocalSet::new();
+    let log = Rc::new(RefCell::new(Vec::new()));
+    local.block_on(&rt, async {
+        let writers: Vec<_> = ["a", "b", "c"]
+            .into_iter()
+            .map(|name| {
+                let log = log.clone();
+                task::spawn_local(async move {
+                    for step in 0..2 {
+                        log.borrow_mut().push(format!("{name}{step}"));
+                        task::yield_now().await;
+                    }
+                })
+            })
+            .collect();
+        for writer in writers {
+            writer.await.unwrap();
+        }
+    });
+    println!("a LocalSet interleaved 3 !Send tasks: {:?}", log.borrow());
+
     // Dropping the runtime cancels what is left and waits for running blocking work.
     drop(rt);
     println!("runtime shut down cleanly");
+
+    // 8. A LocalRuntime is a current-thread runtime that takes `!Send` tasks directly.
+    let local_rt = LocalRuntime::new().expect("failed to build the local runtime");
+    let counter = Rc::new(RefCell::new(0));
+    let bumps: Vec<_> = (0..4)
+        .map(|_| {
+            let counter = counter.clone();
+            local_rt.spawn_local(async move { *counter.borrow_mut() += 1 })
+        })
+        .collect();
+    local_rt.block_on(async {
+        for bump in bumps {
+            bump.await.unwrap();
+        }
+    });
+    println!(
+        "a LocalRuntime ran 4 !Send tasks: counter = {}",
+        counter.borrow()
+    );
 }
