@@ -6,6 +6,8 @@
 //! `Arc`s used here are loom's, which fail the model if any is still alive at its end.
 
 #[cfg(loom)]
+mod loom_idle;
+#[cfg(loom)]
 mod loom_inject;
 #[cfg(loom)]
 mod loom_queue;
