@@ -30,8 +30,8 @@ macro_rules! rt_test {
     };
     ($($t:tt)*) => {
         rt_test!(@flavour current_thread, Builder::new_current_thread(); $($t)*);
-        // rt_test!(@flavour multi_thread_1, Builder::new_multi_thread().worker_threads(1); $($t)*);
-        // rt_test!(@flavour multi_thread_4, Builder::new_multi_thread().worker_threads(4); $($t)*);
+        rt_test!(@flavour multi_thread_1, Builder::new_multi_thread().worker_threads(1); $($t)*);
+        rt_test!(@flavour multi_thread_4, Builder::new_multi_thread().worker_threads(4); $($t)*);
     };
 }
 

@@ -104,14 +104,3 @@ fn a_panic_caught_by_its_join_handle_still_shuts_down() {
     }));
     assert!(result.is_err());
 }
-
-#[test]
-fn multi_thread_builder_says_it_is_not_built_yet() {
-    let err = Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap_err();
-    assert_eq!(err.kind(), std::io::ErrorKind::Unsupported);
-    assert!(err.to_string().contains("new_current_thread"), "{err}");
-}

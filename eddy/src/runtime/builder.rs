@@ -3,6 +3,7 @@
 use crate::loom::StdArc as Arc;
 use crate::runtime::blocking::{BlockingPool, PoolConfig};
 use crate::runtime::config::{Callback, Config, ThreadNameFn, UnhandledPanic};
+use crate::runtime::scheduler::multi_thread::{self, MultiThread};
 use crate::runtime::scheduler::{self, current_thread::CurrentThread};
 use crate::runtime::{
     driver::Driver, Handle, LocalOptions, LocalRuntime, Runtime, RuntimeScheduler,
@@ -39,6 +40,7 @@ pub struct Builder {
     event_interval: u32,
     name: Option<String>,
     worker_threads: Option<usize>,
+    disable_lifo_slot: bool,
     enable_io: bool,
     enable_time: bool,
     start_paused: bool,
@@ -65,11 +67,24 @@ impl Builder {
         Builder::new(Kind::CurrentThread)
     }
 
-    /// A builder for the multi-thread runtime, whose tasks run on a pool of worker threads.
+    /// A builder for the multi-thread runtime: tasks run on a pool of worker threads (one per
+    /// core by default) that steal work from each other.
     ///
-    /// The multi-thread scheduler is not part of eddy yet: `build()` returns an error of kind
-    /// `Unsupported` that says so. The builder exists so that code (and `#[eddy::main]`) naming
-    /// it compiles today.
+    /// ```
+    /// let rt = eddy::runtime::Builder::new_multi_thread()
+    ///     .worker_threads(2)
+    ///     .build()
+    ///     .unwrap();
+    /// let sum = rt.block_on(async {
+    ///     let tasks: Vec<_> = (0..10u64).map(|n| eddy::spawn(async move { n })).collect();
+    ///     let mut sum = 0;
+    ///     for task in tasks {
+    ///         sum += task.await.unwrap();
+    ///     }
+    ///     sum
+    /// });
+    /// assert_eq!(sum, 45);
+    /// ```
     pub fn new_multi_thread() -> Builder {
         Builder::new(Kind::MultiThread)
     }
@@ -89,6 +104,7 @@ impl Builder {
             event_interval: DEFAULT_EVENT_INTERVAL,
             name: None,
             worker_threads: None,
+            disable_lifo_slot: false,
             enable_io: false,
             enable_time: false,
             start_paused: false,
@@ -122,8 +138,9 @@ impl Builder {
         self
     }
 
-    /// The number of worker threads of a multi-thread runtime (default: the number of cores).
-    /// A current-thread runtime ignores it.
+    /// The number of worker threads of a multi-thread runtime (default: the number of cores,
+    /// or the `EDDY_WORKER_THREADS` environment variable when set). A current-thread runtime
+    /// ignores it.
     ///
     /// # Panics
     /// Panics when `val` is 0.
@@ -131,6 +148,13 @@ impl Builder {
     pub fn worker_threads(&mut self, val: usize) -> &mut Self {
         assert!(val > 0, "{}", error::WORKER_THREADS_ZERO);
         self.worker_threads = Some(val);
+        self
+    }
+
+    /// Turns off the LIFO slot of the multi-thread workers: a woken task then always queues
+    /// behind the others, which is fairer and slower for message-passing patterns.
+    pub fn disable_lifo_slot(&mut self) -> &mut Self {
+        self.disable_lifo_slot = true;
         self
     }
 
@@ -271,10 +295,7 @@ impl Builder {
     pub fn build(&mut self) -> io::Result<Runtime> {
         match self.kind {
             Kind::CurrentThread => self.build_current_thread(None),
-            Kind::MultiThread => Err(io::Error::new(
-                io::ErrorKind::Unsupported,
-                error::MULTI_THREAD_NOT_BUILT,
-            )),
+            Kind::MultiThread => self.build_multi_thread(),
         }
     }
 
@@ -295,23 +316,74 @@ impl Builder {
         }
     }
 
-    fn build_current_thread(&mut self, local_tid: Option<ThreadId>) -> io::Result<Runtime> {
-        let (driver, driver_handle) = Driver::new();
-        let blocking_pool = BlockingPool::new(PoolConfig {
+    fn blocking_pool(&self) -> BlockingPool {
+        BlockingPool::new(PoolConfig {
             thread_name: self.thread_name.clone(),
             stack_size: self.thread_stack_size,
             after_start: self.after_start.clone(),
             before_stop: self.before_stop.clone(),
             thread_cap: self.max_blocking_threads,
             keep_alive: self.keep_alive.unwrap_or(DEFAULT_KEEP_ALIVE),
-        });
-        let config = Config {
+        })
+    }
+
+    fn config(&self) -> Config {
+        Config {
             global_queue_interval: self.global_queue_interval,
             event_interval: self.event_interval,
             before_park: self.before_park.clone(),
             after_unpark: self.after_unpark.clone(),
             unhandled_panic: self.unhandled_panic,
+        }
+    }
+
+    /// The number of workers: the builder's setting, else `EDDY_WORKER_THREADS`, else the cores.
+    fn num_workers(&self) -> usize {
+        if let Some(workers) = self.worker_threads {
+            return workers;
+        }
+        match std::env::var("EDDY_WORKER_THREADS") {
+            Ok(value) => match value.trim().parse::<usize>() {
+                Ok(workers) if workers > 0 => workers,
+                _ => panic!("{}: {value:?}", error::WORKER_THREADS_ENV_INVALID),
+            },
+            Err(_) => multi_thread::default_num_workers(),
+        }
+    }
+
+    fn build_multi_thread(&mut self) -> io::Result<Runtime> {
+        let (driver, driver_handle) = Driver::new();
+        let blocking_pool = self.blocking_pool();
+        let threads = multi_thread::ThreadConfig {
+            thread_name: self.thread_name.clone(),
+            stack_size: self.thread_stack_size,
+            after_start: self.after_start.clone(),
+            before_stop: self.before_stop.clone(),
         };
+        let (scheduler, handle) = MultiThread::new(
+            self.num_workers(),
+            driver,
+            driver_handle,
+            blocking_pool.spawner().clone(),
+            self.config(),
+            self.disable_lifo_slot,
+            self.name.clone(),
+            &threads,
+        )?;
+        let handle = Handle {
+            inner: scheduler::Handle::MultiThread(handle),
+        };
+        Ok(Runtime::from_parts(
+            RuntimeScheduler::MultiThread(scheduler),
+            handle,
+            blocking_pool,
+        ))
+    }
+
+    fn build_current_thread(&mut self, local_tid: Option<ThreadId>) -> io::Result<Runtime> {
+        let (driver, driver_handle) = Driver::new();
+        let blocking_pool = self.blocking_pool();
+        let config = self.config();
         let (scheduler, handle) = CurrentThread::new(
             driver,
             driver_handle,
@@ -342,6 +414,7 @@ impl fmt::Debug for Builder {
             .field("global_queue_interval", &self.global_queue_interval)
             .field("event_interval", &self.event_interval)
             .field("worker_threads", &self.worker_threads)
+            .field("disable_lifo_slot", &self.disable_lifo_slot)
             .field("enable_io", &self.enable_io)
             .field("enable_time", &self.enable_time)
             .field("start_paused", &self.start_paused)

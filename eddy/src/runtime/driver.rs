@@ -14,7 +14,7 @@ pub(crate) struct Driver {
 }
 
 /// The waking side, shared by every thread that schedules work.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Handle {
     unpark: UnparkThread,
 }

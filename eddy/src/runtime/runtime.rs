@@ -1,9 +1,12 @@
 //! `Runtime`: owns a scheduler, its blocking pool, and the handle to both.
 
 use crate::runtime::blocking::BlockingPool;
+use crate::runtime::context;
 use crate::runtime::scheduler::current_thread::CurrentThread;
+use crate::runtime::scheduler::multi_thread::MultiThread;
 use crate::runtime::{EnterGuard, Handle};
 use crate::task::JoinHandle;
+use crate::util::error;
 use std::fmt;
 use std::future::Future;
 use std::time::Duration;
@@ -39,6 +42,7 @@ pub struct Runtime {
 /// The scheduler a runtime owns.
 pub(crate) enum RuntimeScheduler {
     CurrentThread(CurrentThread),
+    MultiThread(MultiThread),
 }
 
 impl Runtime {
@@ -102,6 +106,12 @@ impl Runtime {
             RuntimeScheduler::CurrentThread(scheduler) => {
                 scheduler.block_on(&self.handle.inner, future)
             }
+            // The workers run the tasks; this thread only waits for its future.
+            RuntimeScheduler::MultiThread(_) => {
+                context::enter_runtime(&self.handle.inner, true, |blocking| {
+                    blocking.block_on(future)
+                })
+            }
         }
     }
 
@@ -115,7 +125,7 @@ impl Runtime {
     /// running (they are left to finish on their own).
     pub fn shutdown_timeout(mut self, duration: Duration) {
         // Tasks first, as in `Drop`: a blocking closure may be waiting on one of them.
-        self.shutdown_scheduler();
+        self.shutdown_scheduler(Some(duration));
         self.blocking_pool.shutdown(Some(duration));
     }
 
@@ -127,20 +137,34 @@ impl Runtime {
 }
 
 impl Runtime {
-    /// Cancels every task (inside the runtime context), once.
-    fn shutdown_scheduler(&mut self) {
+    /// Cancels every task (inside the runtime context), once. On the multi-thread runtime the
+    /// workers do it; this waits for them, at most `timeout`.
+    fn shutdown_scheduler(&mut self, timeout: Option<Duration>) {
         if std::mem::replace(&mut self.scheduler_shut_down, true) {
             return;
         }
         match &mut self.scheduler {
             RuntimeScheduler::CurrentThread(scheduler) => scheduler.shutdown(&self.handle.inner),
+            RuntimeScheduler::MultiThread(scheduler) => {
+                let handle = self.handle.inner.as_multi_thread();
+                if timeout == Some(Duration::ZERO) {
+                    scheduler.shutdown(handle, timeout);
+                    return;
+                }
+                if context::try_enter_blocking_region().is_none() && !std::thread::panicking() {
+                    // Waiting for the workers here would block a thread that drives tasks.
+                    scheduler.shutdown(handle, Some(Duration::ZERO));
+                    panic!("{}", error::DROP_RUNTIME_IN_ASYNC);
+                }
+                scheduler.shutdown(handle, timeout);
+            }
         }
     }
 }
 
 impl Drop for Runtime {
     fn drop(&mut self) {
-        self.shutdown_scheduler();
+        self.shutdown_scheduler(None);
         // Then wait for blocking closures (forever, unless `shutdown_timeout` already ran).
         self.blocking_pool.shutdown(None);
     }

@@ -43,9 +43,9 @@ pub(crate) const GLOBAL_QUEUE_INTERVAL_ZERO: &str = "global_queue_interval must 
 pub(crate) const EVENT_INTERVAL_ZERO: &str = "event_interval must be greater than 0";
 pub(crate) const WORKER_THREADS_ZERO: &str = "Worker threads cannot be set to 0";
 
-/// `build()` of a multi-thread builder before that scheduler exists.
-pub(crate) const MULTI_THREAD_NOT_BUILT: &str = "the multi-thread scheduler is not part of this eddy \
-     build yet: use `Builder::new_current_thread()` (or `flavor = \"current_thread\"` in the macros)";
+/// `EDDY_WORKER_THREADS` set to something that is not a positive number.
+pub(crate) const WORKER_THREADS_ENV_INVALID: &str =
+    "EDDY_WORKER_THREADS must be a positive number of worker threads";
 
 /// A task panicked under `UnhandledPanic::ShutdownRuntime`.
 pub(crate) const UNHANDLED_PANIC_SHUTDOWN: &str =

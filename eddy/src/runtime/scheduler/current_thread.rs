@@ -185,7 +185,9 @@ impl CurrentThread {
         let ct = handle.as_current_thread();
         let driver = core.driver.take();
         let cx = scheduler::Context::CurrentThread(Context::new(ct.clone(), core));
-        let scheduler::Context::CurrentThread(context) = &cx;
+        let scheduler::Context::CurrentThread(context) = &cx else {
+            unreachable!("just built as a current-thread context")
+        };
         context::set_scheduler(&cx, || {
             // SAFETY: this thread holds the core: it is the owned list's exclusive owner.
             unsafe { ct.shared.owned.close_and_shutdown_all(0) };
@@ -503,7 +505,9 @@ impl<'a> CoreGuard<'a> {
     }
 
     fn block_on<F: Future>(self, mut future: Pin<&mut F>) -> F::Output {
-        let scheduler::Context::CurrentThread(context) = &self.context;
+        let scheduler::Context::CurrentThread(context) = &self.context else {
+            unreachable!("a CoreGuard holds a current-thread context")
+        };
         let handle = &context.handle;
         let mut cx = std::task::Context::from_waker(&context.block_on_waker);
         let event_interval = handle.shared.config.event_interval;
@@ -538,7 +542,9 @@ impl<'a> CoreGuard<'a> {
 
 impl Drop for CoreGuard<'_> {
     fn drop(&mut self) {
-        let scheduler::Context::CurrentThread(context) = &self.context;
+        let scheduler::Context::CurrentThread(context) = &self.context else {
+            unreachable!("a CoreGuard holds a current-thread context")
+        };
         if let Some(core) = context.core.borrow_mut().take() {
             self.scheduler.return_core(core);
         }

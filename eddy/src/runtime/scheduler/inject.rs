@@ -143,6 +143,53 @@ impl<S: 'static> Inject<S> {
         }
     }
 
+    /// Takes up to `max` of the oldest tasks in one lock (a worker refilling its own queue).
+    pub(crate) fn pop_n(&self, max: usize) -> InjectBatch<S> {
+        if max == 0 || self.is_empty() {
+            return InjectBatch::empty();
+        }
+        let mut synced = self.synced.lock();
+        let Some(first) = synced.head else {
+            return InjectBatch::empty();
+        };
+        // Walk to the last node taken and cut the chain after it.
+        let mut last = first;
+        let mut taken = 1;
+        // SAFETY: we hold the lock, so the links of linked nodes are ours to read and write.
+        unsafe {
+            while taken < max {
+                match Header::queue_next(last) {
+                    Some(next) => {
+                        last = next;
+                        taken += 1;
+                    }
+                    None => break,
+                }
+            }
+            synced.head = Header::queue_next(last);
+            Header::set_queue_next(last, None);
+        }
+        if synced.head.is_none() {
+            synced.tail = None;
+        }
+        let len = self.len.load(Ordering::Relaxed);
+        self.len.store(len - taken, Ordering::Release);
+        InjectBatch {
+            next: Some(first),
+            _scheduler: PhantomData,
+        }
+    }
+
+    /// Number of queued tasks (a snapshot).
+    pub(crate) fn len(&self) -> usize {
+        self.len.load(Ordering::Acquire)
+    }
+
+    /// True once `close` ran.
+    pub(crate) fn is_closed(&self) -> bool {
+        self.synced.lock().is_closed
+    }
+
     /// Refuses further pushes. Returns false if it was already closed.
     pub(crate) fn close(&self) -> bool {
         let mut synced = self.synced.lock();

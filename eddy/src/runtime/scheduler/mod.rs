@@ -2,7 +2,6 @@
 //!
 //! `Handle` is the cheap, cloneable, cross-thread handle of a running scheduler; `Context` is the
 //! thread-local view of the scheduler this thread is driving (set by `context::set_scheduler`).
-//! Only the current-thread flavour exists so far; the multi-thread one joins as a second variant.
 
 pub(crate) mod current_thread;
 mod defer;
@@ -19,11 +18,13 @@ use std::task::Waker;
 #[derive(Clone, Debug)]
 pub(crate) enum Handle {
     CurrentThread(Arc<current_thread::Handle>),
+    MultiThread(Arc<multi_thread::Handle>),
 }
 
 /// The scheduler state of the thread that drives it.
 pub(crate) enum Context {
     CurrentThread(current_thread::Context),
+    MultiThread(multi_thread::Context),
 }
 
 impl Handle {
@@ -34,6 +35,7 @@ impl Handle {
     {
         match self {
             Handle::CurrentThread(handle) => current_thread::Handle::spawn(handle, future, id),
+            Handle::MultiThread(handle) => multi_thread::Handle::spawn(handle, future, id),
         }
     }
 
@@ -48,6 +50,7 @@ impl Handle {
             Handle::CurrentThread(handle) => {
                 current_thread::Handle::spawn_local(handle, future, id)
             }
+            Handle::MultiThread(_) => panic!("{}", crate::util::error::SPAWN_LOCAL_OUTSIDE),
         }
     }
 
@@ -62,12 +65,14 @@ impl Handle {
     pub(crate) fn blocking_spawner(&self) -> &blocking::Spawner {
         match self {
             Handle::CurrentThread(handle) => &handle.blocking_spawner,
+            Handle::MultiThread(handle) => &handle.blocking_spawner,
         }
     }
 
     pub(crate) fn flavor(&self) -> RuntimeFlavor {
         match self {
             Handle::CurrentThread(_) => RuntimeFlavor::CurrentThread,
+            Handle::MultiThread(_) => RuntimeFlavor::MultiThread,
         }
     }
 
@@ -75,18 +80,30 @@ impl Handle {
     pub(crate) fn id(&self) -> u64 {
         match self {
             Handle::CurrentThread(handle) => handle.id(),
+            Handle::MultiThread(handle) => handle.id(),
         }
     }
 
     pub(crate) fn name(&self) -> Option<&str> {
         match self {
             Handle::CurrentThread(handle) => handle.name.as_deref(),
+            Handle::MultiThread(handle) => handle.name.as_deref(),
+        }
+    }
+
+    pub(crate) fn as_multi_thread(&self) -> &Arc<multi_thread::Handle> {
+        match self {
+            Handle::MultiThread(handle) => handle,
+            Handle::CurrentThread(_) => {
+                unreachable!("a current-thread handle used as multi-thread")
+            }
         }
     }
 
     pub(crate) fn as_current_thread(&self) -> &Arc<current_thread::Handle> {
         match self {
             Handle::CurrentThread(handle) => handle,
+            Handle::MultiThread(_) => unreachable!("a multi-thread handle used as current-thread"),
         }
     }
 }
@@ -99,6 +116,7 @@ impl Context {
     pub(crate) fn defer(&self, waker: &Waker) {
         match self {
             Context::CurrentThread(cx) => cx.defer(waker),
+            Context::MultiThread(cx) => cx.defer(waker),
         }
     }
 }

@@ -129,6 +129,7 @@ impl Idle {
     }
 
     /// Number of workers searching right now (a snapshot).
+    #[cfg(test)]
     pub(crate) fn num_searching(&self) -> usize {
         Idle::searching(self.state.load(Ordering::SeqCst))
     }

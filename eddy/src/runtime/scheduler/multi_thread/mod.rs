@@ -1,11 +1,80 @@
-//! The multi-thread, work-stealing scheduler.
-//!
-//! Being built piece by piece (issue 4); so far, the per-worker run queue and the
-//! idle/searching accounting.
+//! The multi-thread, work-stealing scheduler: a pool of worker threads, each with its own run
+//! queue, stealing from each other when they run dry. How a worker runs, parks and shuts down is
+//! written at the top of `worker.rs`; who sleeps and who searches, in `idle.rs`; the run queue's
+//! protocol, in `queue.rs`.
 
-// The worker that drives these parts is not written yet; they are exercised by their unit
-// tests and loom models until then.
-#[allow(dead_code)]
+mod handle;
 pub(crate) mod idle;
-#[allow(dead_code)]
+mod park;
 pub(crate) mod queue;
+mod worker;
+
+pub(crate) use handle::Handle;
+pub(crate) use worker::{Context, ThreadConfig};
+
+use crate::loom::{thread, Mutex, StdArc as Arc};
+use crate::runtime::config::Config;
+use crate::runtime::{blocking, driver};
+use std::io;
+use std::time::{Duration, Instant};
+
+/// Default number of workers: one per core the process may use.
+pub(crate) fn default_num_workers() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// The scheduler a multi-thread `Runtime` owns: its worker threads.
+pub(crate) struct MultiThread {
+    threads: Mutex<Vec<thread::JoinHandle<()>>>,
+}
+
+impl MultiThread {
+    /// Builds the scheduler and starts its workers.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        num_workers: usize,
+        driver: driver::Driver,
+        driver_handle: driver::Handle,
+        blocking_spawner: blocking::Spawner,
+        config: Config,
+        disable_lifo_slot: bool,
+        name: Option<String>,
+        threads: &ThreadConfig,
+    ) -> io::Result<(MultiThread, Arc<Handle>)> {
+        let (handle, cores) = worker::create(
+            num_workers,
+            driver,
+            driver_handle,
+            blocking_spawner,
+            config,
+            disable_lifo_slot,
+            name,
+        );
+        let joins = worker::launch(&handle, cores, threads)?;
+        Ok((
+            MultiThread {
+                threads: Mutex::new(joins),
+            },
+            handle,
+        ))
+    }
+
+    /// Shuts the workers down. With `timeout`, waits at most that long for them to stop; a
+    /// worker thread calling this (the runtime dropped inside one of its own tasks) never waits
+    /// for itself.
+    pub(crate) fn shutdown(&self, handle: &Handle, timeout: Option<Duration>) {
+        handle.shutdown();
+        let me = thread::current().id();
+        let threads = std::mem::take(&mut *self.threads.lock());
+        if threads.iter().any(|join| join.thread().id() == me) {
+            return;
+        }
+        let deadline = timeout.map(|timeout| Instant::now() + timeout);
+        if handle.shared.wait_stopped(deadline) {
+            for join in threads {
+                // A worker's own panics are bugs that were already reported; do not add one.
+                let _ = join.join();
+            }
+        }
+    }
+}

@@ -104,8 +104,16 @@ impl<S: 'static> Inner<S> {
 
 impl<S: 'static> Local<S> {
     /// Tasks waiting in this queue.
+    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.inner.len() as usize
+    }
+
+    /// Slots the owner can still fill before the queue overflows.
+    pub(crate) fn remaining_slots(&self) -> usize {
+        let (steal, _) = unpack(self.inner.head.load(Ordering::Acquire));
+        let tail = self.inner.tail.load(Ordering::Relaxed);
+        CAPACITY - tail.wrapping_sub(steal) as usize
     }
 
     /// True when the queue holds at least one task.

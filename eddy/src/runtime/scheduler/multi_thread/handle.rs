@@ -1,0 +1,53 @@
+//! The handle of a multi-thread scheduler: what spawners, wakers and the runtime hold.
+
+use super::worker::Shared;
+use crate::loom::StdArc as Arc;
+use crate::runtime::blocking;
+use crate::runtime::task::{self, JoinHandle, Schedule};
+use std::fmt;
+use std::future::Future;
+
+pub(crate) struct Handle {
+    pub(super) shared: Shared,
+    pub(crate) blocking_spawner: blocking::Spawner,
+    pub(crate) name: Option<String>,
+}
+
+impl Handle {
+    /// Spawns a `Send` future: into the spawning worker's own queue when called from one of
+    /// this runtime's workers, into the inject queue otherwise.
+    pub(crate) fn spawn<F>(me: &Arc<Handle>, future: F, id: task::Id) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        // SAFETY: the future and its output are `Send`.
+        let (join, notified) = unsafe { me.shared.owned.bind_unsend(future, me.clone(), id) };
+        if let Some(notified) = notified {
+            <Arc<Handle> as Schedule>::schedule(notified);
+        }
+        join
+    }
+
+    pub(crate) fn id(&self) -> u64 {
+        self.shared.owned.id()
+    }
+
+    /// Closes the scheduler and wakes every worker so that each shuts its part down.
+    pub(crate) fn shutdown(&self) {
+        self.shared.close();
+    }
+
+    pub(crate) fn num_workers(&self) -> usize {
+        self.shared.num_workers()
+    }
+}
+
+impl fmt::Debug for Handle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("multi_thread::Handle")
+            .field("id", &self.id())
+            .field("workers", &self.num_workers())
+            .finish_non_exhaustive()
+    }
+}

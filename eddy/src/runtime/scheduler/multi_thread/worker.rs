@@ -1,0 +1,635 @@
+//! The workers of the multi-thread scheduler: one thread and one `Core` each.
+//!
+//! # A worker's loop
+//! Each tick a worker takes one task and runs it: from its LIFO slot (the task woken last by the
+//! task it just ran, so a message and its handler run back to back), its own queue, or, every
+//! `global_queue_interval` ticks and whenever its own work runs out, the inject queue. With no
+//! work of its own it turns *searcher* (at most half the workers search at once, see
+//! `idle.rs`) and steals half of a victim's queue, starting at a random worker. When that fails
+//! too, it parks. Every `event_interval` ticks it does maintenance: a look at the driver without
+//! blocking, the deferred wakes, and the shutdown flag.
+//!
+//! A worker leaving the searching state for a task wakes one more worker if it was the last
+//! searcher, so that the remaining work keeps finding hands; the last searcher to park re-checks
+//! every queue (the idle contract). A task scheduled from a worker goes to that worker's LIFO
+//! slot (the previous occupant moves to its queue, and a sleeper is notified); from anywhere
+//! else it goes to the inject queue, and a sleeper is notified.
+//!
+//! # Shutdown
+//! 1. `Shared::close` closes the inject queue (later pushes drop their task) and unparks every
+//!    worker.
+//! 2. Each worker notices (at maintenance, or when it wakes from a park), closes `OwnedTasks`
+//!    and shuts down every task in it, starting at its own shard, so the workers share the
+//!    work; then it drops what its LIFO slot and queue still reference.
+//! 3. Each worker then hands its core to `shutdown_cores`. The last one drains the inject queue,
+//!    checks that no task is left, and shuts the driver down, last.
+//!
+//! Tasks that wake each other during shutdown only push references into closed or draining
+//! queues; none is polled again, since `OwnedTasks` already cancelled them.
+
+use super::handle::Handle;
+use super::idle::Idle;
+use super::park::{Parker, SharedDriver, Unparker};
+use super::queue;
+use crate::loom::{thread, Condvar, Mutex, StdArc as Arc};
+use crate::runtime::config::{Config, ThreadNameFn};
+use crate::runtime::scheduler::defer::Defer;
+use crate::runtime::scheduler::inject::Inject;
+use crate::runtime::task::{Notified, OwnedTasks, Schedule, Task};
+use crate::runtime::{blocking, context, coop, driver, scheduler};
+use crate::util::panic::quietly;
+use std::cell::RefCell;
+use std::hash::BuildHasher;
+use std::io;
+use std::time::Instant;
+
+/// Polls of tasks from the LIFO slot in one tick before the slot is bypassed, so that two
+/// tasks waking each other cannot starve the rest of the queue.
+const MAX_LIFO_POLLS_PER_TICK: usize = 3;
+
+/// Default `global_queue_interval` of this flavour.
+const DEFAULT_GLOBAL_QUEUE_INTERVAL: u32 = 61;
+
+/// The scheduler state shared by every worker and handle.
+pub(crate) struct Shared {
+    remotes: Box<[Remote]>,
+    inject: Inject<Arc<Handle>>,
+    idle: Idle,
+    pub(super) owned: OwnedTasks<Arc<Handle>>,
+    /// Cores of stopped workers; the last one in finishes the shutdown.
+    shutdown_cores: Mutex<Vec<BoxedCore>>,
+    /// Signalled when the last worker has stopped.
+    all_stopped: Condvar,
+    driver: Arc<SharedDriver>,
+    config: Config,
+    global_queue_interval: u32,
+    disable_lifo_slot: bool,
+}
+
+/// What other threads may use of one worker.
+struct Remote {
+    steal: queue::Steal<Arc<Handle>>,
+    unpark: Unparker,
+}
+
+/// A worker's own state; moves with the worker, never shared.
+pub(crate) struct Core {
+    index: usize,
+    tick: u32,
+    lifo_slot: Option<Notified<Arc<Handle>>>,
+    /// False once this tick used up its LIFO polls.
+    lifo_enabled: bool,
+    run_queue: queue::Local<Arc<Handle>>,
+    is_searching: bool,
+    is_shutdown: bool,
+    /// Taken out while the worker parks.
+    park: Option<Parker>,
+    rand: FastRand,
+}
+
+/// A core travels between threads as one pointer (to its worker's thread, to the shutdown
+/// list, and, with `block_in_place`, to a new thread).
+pub(crate) type BoxedCore = Box<Core>;
+
+/// The thread-local view of a worker.
+pub(crate) struct Context {
+    handle: Arc<Handle>,
+    /// The core, while this thread runs the worker. Borrowed briefly, never across a poll.
+    core: RefCell<Option<Box<Core>>>,
+    defer: Defer,
+}
+
+/// How the worker threads are started.
+pub(crate) struct ThreadConfig {
+    pub(crate) thread_name: ThreadNameFn,
+    pub(crate) stack_size: Option<usize>,
+    pub(crate) after_start: Option<crate::runtime::config::Callback>,
+    pub(crate) before_stop: Option<crate::runtime::config::Callback>,
+}
+
+/// Builds the scheduler's handle and one core per worker.
+pub(crate) fn create(
+    num_workers: usize,
+    driver: driver::Driver,
+    driver_handle: driver::Handle,
+    blocking_spawner: blocking::Spawner,
+    config: Config,
+    disable_lifo_slot: bool,
+    name: Option<String>,
+) -> (Arc<Handle>, Vec<BoxedCore>) {
+    let shared_driver = SharedDriver::new(driver, driver_handle);
+    let mut remotes = Vec::with_capacity(num_workers);
+    let mut cores = Vec::with_capacity(num_workers);
+    for index in 0..num_workers {
+        let (steal, run_queue) = queue::local();
+        let park = Parker::new(shared_driver.clone());
+        remotes.push(Remote {
+            steal,
+            unpark: park.unparker(),
+        });
+        cores.push(Box::new(Core {
+            index,
+            tick: 0,
+            lifo_slot: None,
+            lifo_enabled: !disable_lifo_slot,
+            run_queue,
+            is_searching: false,
+            is_shutdown: false,
+            park: Some(park),
+            rand: FastRand::new(index as u64),
+        }));
+    }
+    let global_queue_interval = config
+        .global_queue_interval
+        .unwrap_or(DEFAULT_GLOBAL_QUEUE_INTERVAL);
+    let handle = Arc::new(Handle {
+        shared: Shared {
+            remotes: remotes.into_boxed_slice(),
+            inject: Inject::new(),
+            idle: Idle::new(num_workers),
+            owned: OwnedTasks::new(num_workers),
+            shutdown_cores: Mutex::new(Vec::with_capacity(num_workers)),
+            all_stopped: Condvar::new(),
+            driver: shared_driver,
+            config,
+            global_queue_interval,
+            disable_lifo_slot,
+        },
+        blocking_spawner,
+        name,
+    });
+    (handle, cores)
+}
+
+/// Starts one thread per core.
+pub(crate) fn launch(
+    handle: &Arc<Handle>,
+    cores: Vec<BoxedCore>,
+    threads: &ThreadConfig,
+) -> io::Result<Vec<thread::JoinHandle<()>>> {
+    let mut joins = Vec::with_capacity(cores.len());
+    for core in cores {
+        let mut builder = thread::Builder::new().name((threads.thread_name)());
+        if let Some(stack_size) = threads.stack_size {
+            builder = builder.stack_size(stack_size);
+        }
+        let worker_handle = handle.clone();
+        let after_start = threads.after_start.clone();
+        let before_stop = threads.before_stop.clone();
+        let spawned = builder.spawn(move || {
+            if let Some(hook) = &after_start {
+                quietly(|| hook());
+            }
+            run(worker_handle, core);
+            if let Some(hook) = &before_stop {
+                quietly(|| hook());
+            }
+        });
+        match spawned {
+            Ok(join) => joins.push(join),
+            Err(err) => {
+                // The cores already moved into threads run and stop with the others; the
+                // caller shuts the scheduler down.
+                handle.shared.close();
+                for join in joins {
+                    let _ = join.join();
+                }
+                return Err(err);
+            }
+        }
+    }
+    Ok(joins)
+}
+
+/// A worker thread's whole life.
+fn run(handle: Arc<Handle>, core: Box<Core>) {
+    let scheduler_handle = scheduler::Handle::MultiThread(handle.clone());
+    let _current = context::try_set_current(&scheduler_handle);
+    context::enter_runtime(&scheduler_handle, true, |_blocking| {
+        let cx = scheduler::Context::MultiThread(Context {
+            handle,
+            core: RefCell::new(Some(core)),
+            defer: Defer::new(),
+        });
+        let scheduler::Context::MultiThread(worker) = &cx else {
+            unreachable!("just built as a multi-thread context")
+        };
+        context::set_scheduler(&cx, || worker.run());
+    });
+}
+
+impl Context {
+    fn with_core<R>(&self, f: impl FnOnce(&mut Core) -> R) -> R {
+        let mut core = self.core.borrow_mut();
+        f(core.as_mut().expect("core missing from its worker"))
+    }
+
+    fn shared(&self) -> &Shared {
+        &self.handle.shared
+    }
+
+    fn run(&self) {
+        let event_interval = self.shared().config.event_interval;
+        loop {
+            let (tick, is_shutdown) = self.with_core(|core| {
+                core.tick = core.tick.wrapping_add(1);
+                (core.tick, core.is_shutdown)
+            });
+            if is_shutdown {
+                break;
+            }
+            if tick % event_interval == 0 {
+                self.maintenance();
+                continue;
+            }
+            let shared = self.shared();
+            if let Some(task) = self.with_core(|core| core.next_task(shared)) {
+                self.run_task(task);
+                continue;
+            }
+            if let Some(task) = self.with_core(|core| core.steal_work(shared)) {
+                self.run_task(task);
+                continue;
+            }
+            if self.defer.is_empty() {
+                self.park();
+            } else {
+                // Deferred tasks are waiting: look at the driver, then run them.
+                self.park_yield();
+            }
+        }
+        self.shutdown_core();
+    }
+
+    fn run_task(&self, task: Notified<Arc<Handle>>) {
+        let shared = self.shared();
+        let last_searcher = self.with_core(|core| {
+            core.lifo_enabled = !shared.disable_lifo_slot;
+            core.transition_from_searching(shared)
+        });
+        if last_searcher {
+            // Nobody else looks for work now; wake a sleeper in case there is more.
+            shared.notify_parked();
+        }
+        coop::budget(|| {
+            task.run();
+            let mut lifo_polls = 0;
+            loop {
+                let next = self.with_core(|core| {
+                    let task = core.lifo_slot.take()?;
+                    if !coop::has_budget_remaining() {
+                        // The budget is spent: the woken task waits its turn in the queue.
+                        core.run_queue.push_back_or_overflow(task, &shared.inject);
+                        return None;
+                    }
+                    lifo_polls += 1;
+                    if lifo_polls >= MAX_LIFO_POLLS_PER_TICK {
+                        core.lifo_enabled = false;
+                    }
+                    Some(task)
+                });
+                match next {
+                    Some(task) => task.run(),
+                    None => return,
+                }
+            }
+        });
+    }
+
+    /// Every `event_interval` ticks: the driver, the deferred wakes, the shutdown flag.
+    fn maintenance(&self) {
+        self.park_yield();
+        let closed = self.shared().inject.is_closed();
+        self.with_core(|core| core.is_shutdown |= closed);
+    }
+
+    /// Looks at the driver without blocking, then wakes the deferred tasks.
+    fn park_yield(&self) {
+        let mut parker = self.with_core(|core| core.park.take().expect("parker present"));
+        parker.park_timeout_zero();
+        self.with_core(|core| core.park = Some(parker));
+        self.defer.wake();
+    }
+
+    fn park(&self) {
+        let shared = self.shared();
+        if let Some(hook) = &shared.config.before_park {
+            quietly(|| hook());
+        }
+        // The hook may have scheduled work.
+        if self.with_core(|core| core.has_tasks()) {
+            return;
+        }
+        let (last_searcher, mut parker) = self.with_core(|core| {
+            let last = core.transition_to_parked(shared);
+            (last, core.park.take().expect("parker present"))
+        });
+        if last_searcher {
+            shared.notify_if_work_pending();
+        }
+        loop {
+            parker.park();
+            if shared.inject.is_closed() {
+                self.with_core(|core| {
+                    core.is_shutdown = true;
+                    shared.idle.unpark_worker_by_id(core.index);
+                });
+                break;
+            }
+            if self.with_core(|core| core.transition_from_parked(shared)) {
+                break;
+            }
+        }
+        self.with_core(|core| core.park = Some(parker));
+        if let Some(hook) = &shared.config.after_unpark {
+            quietly(|| hook());
+        }
+        self.defer.wake();
+    }
+
+    /// Step 2 and 3 of the shutdown protocol (module docs).
+    fn shutdown_core(&self) {
+        let shared = self.shared();
+        let mut core = self
+            .core
+            .borrow_mut()
+            .take()
+            .expect("core present at shutdown");
+        // SAFETY: this scheduler never binds into the list's local half.
+        unsafe { shared.owned.close_and_shutdown_all(core.index) };
+        drop(core.lifo_slot.take());
+        while let Some(task) = core.run_queue.pop() {
+            drop(task);
+        }
+        // Wakers deferred by destructors point at finished tasks: waking them does nothing.
+        self.defer.wake();
+        let mut cores = shared.shutdown_cores.lock();
+        cores.push(core);
+        if cores.len() < shared.remotes.len() {
+            return;
+        }
+        // The last worker to stop.
+        while let Some(task) = shared.inject.pop() {
+            drop(task);
+        }
+        // SAFETY: as above.
+        let all_gone = unsafe { shared.owned.is_empty() };
+        assert!(all_gone, "tasks left after shutdown; this is a bug in eddy");
+        shared.driver.shutdown();
+        shared.all_stopped.notify_all();
+    }
+
+    /// See `scheduler::Context::defer`.
+    pub(crate) fn defer(&self, waker: &std::task::Waker) {
+        let is_task_waker = std::ptr::eq(waker.vtable(), crate::runtime::task::waker_vtable());
+        if is_task_waker {
+            self.defer.defer(waker);
+        } else {
+            waker.wake_by_ref();
+        }
+    }
+}
+
+impl Core {
+    fn has_tasks(&self) -> bool {
+        self.lifo_slot.is_some() || self.run_queue.has_tasks()
+    }
+
+    fn next_local_task(&mut self) -> Option<Notified<Arc<Handle>>> {
+        self.lifo_slot.take().or_else(|| self.run_queue.pop())
+    }
+
+    fn next_task(&mut self, shared: &Shared) -> Option<Notified<Arc<Handle>>> {
+        if self.tick % shared.global_queue_interval == 0 {
+            // Remote work gets its turn even while local work never runs out.
+            return shared.inject.pop().or_else(|| self.next_local_task());
+        }
+        if let Some(task) = self.next_local_task() {
+            return Some(task);
+        }
+        self.refill_from_inject(shared)
+    }
+
+    /// Takes a fair share of the inject queue: one task to run, the rest into this queue.
+    fn refill_from_inject(&mut self, shared: &Shared) -> Option<Notified<Arc<Handle>>> {
+        if shared.inject.is_empty() {
+            return None;
+        }
+        let fair_share = shared.inject.len() / shared.remotes.len() + 1;
+        let room = self.run_queue.remaining_slots().min(queue::CAPACITY / 2);
+        let mut batch = shared.inject.pop_n(fair_share.min(room + 1));
+        let first = batch.next();
+        for task in batch {
+            self.run_queue.push_back_or_overflow(task, &shared.inject);
+        }
+        first
+    }
+
+    fn steal_work(&mut self, shared: &Shared) -> Option<Notified<Arc<Handle>>> {
+        if !self.transition_to_searching(shared) {
+            return None;
+        }
+        let num_workers = shared.remotes.len();
+        let start = self.rand.below(num_workers);
+        for offset in 0..num_workers {
+            let victim = (start + offset) % num_workers;
+            if victim == self.index {
+                continue;
+            }
+            if let Some(task) = shared.remotes[victim].steal.steal_into(&mut self.run_queue) {
+                return Some(task);
+            }
+        }
+        // Nothing to steal: the inject queue may have filled meanwhile.
+        self.refill_from_inject(shared)
+    }
+
+    fn transition_to_searching(&mut self, shared: &Shared) -> bool {
+        if !self.is_searching {
+            self.is_searching = shared.idle.transition_worker_to_searching();
+        }
+        self.is_searching
+    }
+
+    /// Returns true when this was the last searcher.
+    fn transition_from_searching(&mut self, shared: &Shared) -> bool {
+        if !self.is_searching {
+            return false;
+        }
+        self.is_searching = false;
+        shared.idle.transition_worker_from_searching()
+    }
+
+    /// Returns true when this was the last searcher (which must re-check every queue).
+    fn transition_to_parked(&mut self, shared: &Shared) -> bool {
+        let last = shared
+            .idle
+            .transition_worker_to_parked(self.index, self.is_searching);
+        self.is_searching = false;
+        last
+    }
+
+    /// After a wake-up: true when the worker should run again, false to sleep on.
+    fn transition_from_parked(&mut self, shared: &Shared) -> bool {
+        if self.has_tasks() {
+            // Work arrived in this worker's own queue (a wake on this thread).
+            if !shared.idle.unpark_worker_by_id(self.index) {
+                self.is_searching = true;
+            }
+            return true;
+        }
+        if shared.idle.is_parked(self.index) {
+            // A spurious wake-up: nobody chose this worker.
+            return false;
+        }
+        // A notifier chose this worker and counted it as searching.
+        self.is_searching = true;
+        true
+    }
+
+    /// Queues a task woken on this worker. Returns true when a sleeper should be notified.
+    fn schedule_local(
+        &mut self,
+        task: Notified<Arc<Handle>>,
+        is_yield: bool,
+        shared: &Shared,
+    ) -> bool {
+        if is_yield || !self.lifo_enabled {
+            self.run_queue.push_back_or_overflow(task, &shared.inject);
+            return true;
+        }
+        match self.lifo_slot.replace(task) {
+            Some(previous) => {
+                self.run_queue
+                    .push_back_or_overflow(previous, &shared.inject);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+impl Shared {
+    pub(super) fn num_workers(&self) -> usize {
+        self.remotes.len()
+    }
+
+    /// Step 1 of the shutdown protocol.
+    pub(super) fn close(&self) {
+        if self.inject.close() {
+            for remote in self.remotes.iter() {
+                remote.unpark.unpark();
+            }
+        }
+    }
+
+    /// Waits until every worker has stopped, or until `deadline`. Returns true if they have.
+    pub(crate) fn wait_stopped(&self, deadline: Option<Instant>) -> bool {
+        let mut cores = self.shutdown_cores.lock();
+        while cores.len() < self.remotes.len() {
+            match deadline {
+                None => cores = self.all_stopped.wait(cores),
+                Some(deadline) => {
+                    let now = Instant::now();
+                    if now >= deadline {
+                        return false;
+                    }
+                    cores = self.all_stopped.wait_timeout(cores, deadline - now).0;
+                }
+            }
+        }
+        true
+    }
+
+    fn notify_parked(&self) {
+        if let Some(index) = self.idle.worker_to_notify() {
+            self.remotes[index].unpark.unpark();
+        }
+    }
+
+    /// The last searcher's re-check before it sleeps (idle contract).
+    fn notify_if_work_pending(&self) {
+        let pending =
+            self.remotes.iter().any(|remote| !remote.steal.is_empty()) || !self.inject.is_empty();
+        if pending {
+            self.notify_parked();
+        }
+    }
+
+    fn schedule_remote(&self, task: Notified<Arc<Handle>>) {
+        self.inject.push(task);
+        self.notify_parked();
+    }
+}
+
+impl Handle {
+    fn schedule_task(task: Notified<Arc<Handle>>, is_yield: bool) {
+        let not_local = context::with_scheduler(move |cx| {
+            let Some(scheduler::Context::MultiThread(cx)) = cx else {
+                return Some(task);
+            };
+            if !Arc::ptr_eq(&cx.handle, task.scheduler()) {
+                return Some(task);
+            }
+            let Ok(mut core) = cx.core.try_borrow_mut() else {
+                return Some(task);
+            };
+            let Some(core) = core.as_mut() else {
+                return Some(task);
+            };
+            let shared = &cx.handle.shared;
+            if core.schedule_local(task, is_yield, shared) {
+                shared.notify_parked();
+            }
+            None
+        });
+        if let Some(task) = not_local {
+            // Clone the handle before the push: once queued, the task (and the handle it holds)
+            // may be freed by a worker.
+            let handle = task.scheduler().clone();
+            handle.shared.schedule_remote(task);
+        }
+    }
+}
+
+impl Schedule for Arc<Handle> {
+    fn release(&self, task: &Task<Self>) -> Option<Task<Self>> {
+        // SAFETY: this scheduler never binds into the list's local half.
+        unsafe { self.shared.owned.remove(task) }
+    }
+
+    fn schedule(task: Notified<Self>) {
+        Handle::schedule_task(task, false);
+    }
+
+    fn yield_now(task: Notified<Self>) {
+        Handle::schedule_task(task, true);
+    }
+}
+
+/// A small xorshift generator for the steal start; quality matters little, speed does.
+struct FastRand {
+    state: u64,
+}
+
+impl FastRand {
+    fn new(index: u64) -> FastRand {
+        // Any non-zero seed works; std's per-process random keys keep runtimes apart.
+        let seed = std::collections::hash_map::RandomState::new().hash_one(index);
+        FastRand { state: seed | 1 }
+    }
+
+    fn next(&mut self) -> u64 {
+        let mut x = self.state;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.state = x;
+        x
+    }
+
+    /// A number in `0..n`.
+    fn below(&mut self, n: usize) -> usize {
+        ((self.next() >> 32) as usize * n) >> 32
+    }
+}
