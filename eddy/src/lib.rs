@@ -26,8 +26,9 @@
 //! |-------------|-------------------------------------------------------------------------|
 //! | [`runtime`] | the current-thread runtime, `Handle`, enter guards, the blocking pool   |
 //! | [`task`]    | `spawn`, `spawn_blocking`, `JoinHandle`, `AbortHandle`, `JoinError`, task ids, `yield_now`, coop budget |
+//! | [`main`], [`test`] | `#[eddy::main]` and `#[eddy::test]`: an `async fn` run on a runtime       |
 //!
-//! The multi-thread scheduler, timers, IO, signals, `LocalSet` and the macros follow.
+//! The multi-thread scheduler, timers, IO, signals and `LocalSet` follow.
 //!
 //! # Cargo features
 //!
@@ -44,3 +45,8 @@ pub mod task;
 pub(crate) mod util;
 
 pub use task::spawn;
+
+// `#[eddy::main]` and `#[eddy::test]`. Their docs are written on the macros in eddy-macros and
+// shown here as they are (a doc comment on this line would be prepended to them).
+#[doc(inline)]
+pub use eddy_macros::{main, test};

@@ -1,0 +1,4 @@
+#[eddy::main(flavor = "current_thread")]
+async fn main(args: Vec<String>) {
+    drop(args);
+}

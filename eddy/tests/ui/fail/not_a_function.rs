@@ -1,0 +1,4 @@
+#[eddy::test]
+struct Config;
+
+fn main() {}

@@ -1,0 +1,5 @@
+#[eddy::test]
+#[test]
+async fn twice() {}
+
+fn main() {}

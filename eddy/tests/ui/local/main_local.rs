@@ -1,0 +1,18 @@
+// needs LocalRuntime: enabled at merge
+//
+// `#[eddy::main(flavor = "local")]`: `main` on a `LocalRuntime`, holding an `Rc` across an
+// await. Not run until `Builder::build_local` and `LocalOptions` exist: `tests/macros_ui.rs`
+// globs `tests/ui/pass/*.rs` only, and gains `t.pass("tests/ui/local/*.rs")` at merge.
+
+use std::rc::Rc;
+
+#[eddy::main(flavor = "local", start_paused = true)]
+async fn main() {
+    let shared = Rc::new(String::from("local"));
+    eddy::task::yield_now().await;
+    let task = eddy::task::spawn_local({
+        let shared = shared.clone();
+        async move { shared.len() }
+    });
+    assert_eq!(task.await.unwrap(), 5);
+}
