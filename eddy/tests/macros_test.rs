@@ -86,12 +86,17 @@ async fn unhandled_panic_shuts_the_runtime_down() {
     std::future::pending::<()>().await;
 }
 
-// Compiled, not run: the multi-thread scheduler is not part of eddy yet, and building it
-// returns an error.
 #[eddy::test(flavor = "multi_thread", worker_threads = 4)]
-#[ignore = "the multi-thread scheduler is not part of eddy yet"]
-async fn multi_thread_compiles() {
-    assert_eq!(eddy::spawn(async { 2 }).await.unwrap(), 2);
+async fn multi_thread_runs_tasks_on_the_workers() {
+    let test_thread = std::thread::current().id();
+    let task_thread = eddy::spawn(async { std::thread::current().id() })
+        .await
+        .unwrap();
+    assert_ne!(task_thread, test_thread);
+    assert_eq!(
+        eddy::runtime::Handle::current().runtime_flavor(),
+        eddy::runtime::RuntimeFlavor::MultiThread
+    );
 }
 
 mod reexport {

@@ -8,5 +8,6 @@
 fn ui() {
     let t = trybuild::TestCases::new();
     t.pass("tests/ui/pass/*.rs");
+    t.pass("tests/ui/local/*.rs");
     t.compile_fail("tests/ui/fail/*.rs");
 }

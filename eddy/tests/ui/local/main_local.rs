@@ -1,8 +1,5 @@
-// needs LocalRuntime: enabled at merge
-//
 // `#[eddy::main(flavor = "local")]`: `main` on a `LocalRuntime`, holding an `Rc` across an
-// await. Not run until `Builder::build_local` and `LocalOptions` exist: `tests/macros_ui.rs`
-// globs `tests/ui/pass/*.rs` only, and gains `t.pass("tests/ui/local/*.rs")` at merge.
+// await.
 
 use std::rc::Rc;
 

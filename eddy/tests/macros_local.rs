@@ -1,11 +1,5 @@
-// needs LocalRuntime: enabled at merge
-//
 //! `flavor = "local"`: `#[eddy::test]` and `#[eddy::main]` on a `LocalRuntime`, where the body
 //! and `spawn_local`ed tasks may hold values that are not `Send`.
-//!
-//! This file is not built yet: it lives outside `tests/`'s top level until
-//! `Builder::build_local`, `LocalOptions` and `LocalRuntime` exist. To enable it, move it to
-//! `eddy/tests/macros_local.rs` and drop the first line.
 
 use std::cell::Cell;
 use std::rc::Rc;
