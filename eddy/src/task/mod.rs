@@ -16,6 +16,7 @@
 
 mod blocking;
 pub mod coop;
+mod join_set;
 mod spawn;
 mod task_local;
 mod yield_now;
@@ -29,6 +30,7 @@ pub use crate::runtime::task::{AbortHandle, Id, JoinError, JoinHandle};
 pub use blocking::spawn_blocking;
 #[doc(inline)]
 pub use coop::{consume_budget, unconstrained, Unconstrained};
+pub use join_set::JoinSet;
 pub use spawn::spawn;
 pub use task_local::{AccessError, LocalKey};
 pub use yield_now::yield_now;
