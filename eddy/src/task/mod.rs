@@ -16,16 +16,25 @@
 
 mod blocking;
 pub mod coop;
+mod join_set;
 mod local;
 mod spawn;
+mod task_local;
 mod yield_now;
+
+/// Futures returned by this module's functions and types.
+pub mod futures {
+    pub use super::task_local::TaskLocalFuture;
+}
 
 pub use crate::runtime::task::{AbortHandle, Id, JoinError, JoinHandle};
 pub use blocking::spawn_blocking;
 #[doc(inline)]
 pub use coop::{consume_budget, unconstrained, Unconstrained};
+pub use join_set::JoinSet;
 pub use local::{spawn_local, LocalEnterGuard, LocalSet};
 pub use spawn::spawn;
+pub use task_local::{AccessError, LocalKey};
 pub use yield_now::yield_now;
 
 use crate::runtime::context;

@@ -73,3 +73,22 @@ pub(crate) const LOCAL_SET_DURING_SHUTDOWN: &str = "cannot create LocalSet durin
 /// A `LocalSet` task panicked under `UnhandledPanic::ShutdownRuntime`.
 pub(crate) const LOCAL_SET_UNHANDLED_PANIC: &str =
     "a spawned task panicked and the LocalSet is configured to shutdown on unhandled panic";
+
+/// `LocalKey::with` or `get` outside a scope of that key; also its `AccessError`'s cause.
+pub(crate) const TASK_LOCAL_NOT_SET: &str =
+    "cannot access a task-local storage value without setting it first";
+
+/// The `Display` text of `task::AccessError`.
+pub(crate) const TASK_LOCAL_ACCESS_ERROR: &str = "task-local value not set";
+
+/// A `TaskLocalFuture` polled again after it returned `Ready`.
+pub(crate) const TASK_LOCAL_FUTURE_AFTER_COMPLETION: &str =
+    "`TaskLocalFuture` polled after completion";
+
+/// A task-local scope entered from inside `LocalKey::with` of the same key.
+pub(crate) const TASK_LOCAL_BORROWED: &str =
+    "cannot enter a task-local scope while the task-local storage is borrowed";
+
+/// A task-local scope entered while the thread exits (from a thread-local destructor).
+pub(crate) const TASK_LOCAL_DESTROYED: &str =
+    "cannot enter a task-local scope during or after destruction of the underlying thread-local";
