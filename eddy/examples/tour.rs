@@ -5,11 +5,12 @@
 //! ```
 //!
 //! It builds a runtime, spawns and joins tasks, aborts one, sends blocking work to the blocking
-//! pool, shows what a panicking task looks like from the outside, runs `!Send` tasks in a
-//! `LocalSet` and on a `LocalRuntime`, and prints what happened.
+//! pool, shows what a panicking task looks like from the outside, collects results with a
+//! `JoinSet` in the order tasks finish, runs `!Send` tasks in a `LocalSet` and on a
+//! `LocalRuntime`, spreads work over the multi-thread runtime, and prints what happened.
 
 use eddy::runtime::{Builder, LocalRuntime};
-use eddy::task::{self, LocalSet};
+use eddy::task::{self, JoinSet, LocalSet};
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Instant;
@@ -103,7 +104,30 @@ fn main() {
         );
     });
 
-    // 7. `!Send` futures (here: sharing an `Rc<RefCell<..>>`) run in a `LocalSet`, on this
+    // 7. A JoinSet hands results back in the order the tasks finish, not the order they were
+    //    spawned: the task spawned first yields the most, so it finishes last.
+    rt.block_on(async {
+        let mut set = JoinSet::new();
+        for (name, yields) in [
+            ("spawned first", 30),
+            ("spawned second", 20),
+            ("spawned third", 10),
+        ] {
+            set.spawn(async move {
+                for _ in 0..yields {
+                    task::yield_now().await;
+                }
+                name
+            });
+        }
+        let mut order = Vec::new();
+        while let Some(done) = set.join_next().await {
+            order.push(done.unwrap());
+        }
+        println!("a JoinSet returned results as they finished: {order:?}");
+    });
+
+    // 8. `!Send` futures (here: sharing an `Rc<RefCell<..>>`) run in a `LocalSet`, on this
     //    thread, next to the runtime's other tasks.
     let local = LocalSet::new();
     let log = Rc::new(RefCell::new(Vec::new()));
@@ -130,7 +154,7 @@ fn main() {
     drop(rt);
     println!("runtime shut down cleanly");
 
-    // 8. A LocalRuntime is a current-thread runtime that takes `!Send` tasks directly.
+    // 9. A LocalRuntime is a current-thread runtime that takes `!Send` tasks directly.
     let local_rt = LocalRuntime::new().expect("failed to build the local runtime");
     let counter = Rc::new(RefCell::new(0));
     let bumps: Vec<_> = (0..4)
@@ -148,4 +172,29 @@ fn main() {
         "a LocalRuntime ran 4 !Send tasks: counter = {}",
         counter.borrow()
     );
+
+    // 10. The multi-thread runtime spreads tasks over worker threads that steal from each other.
+    let mt = Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("tour-worker")
+        .build()
+        .expect("failed to build the multi-thread runtime");
+    let threads = mt.block_on(async {
+        let mut set = JoinSet::new();
+        for _ in 0..64 {
+            set.spawn(async {
+                // Some work (black_box keeps it from being folded away), then report which
+                // worker ran it.
+                let sum: u64 = (0..200_000u64).map(std::hint::black_box).sum();
+                task::yield_now().await;
+                (sum, std::thread::current().id())
+            });
+        }
+        let mut threads = std::collections::HashSet::new();
+        while let Some(done) = set.join_next().await {
+            threads.insert(done.unwrap().1);
+        }
+        threads.len()
+    });
+    println!("the multi-thread runtime ran 64 tasks on {threads} worker thread(s)");
 }

@@ -24,11 +24,11 @@
 //!
 //! | module      | what works today                                                        |
 //! |-------------|-------------------------------------------------------------------------|
-//! | [`runtime`] | the current-thread runtime, `Handle`, enter guards, the blocking pool   |
-//! | [`task`]    | `spawn`, `spawn_blocking`, `JoinHandle`, `AbortHandle`, `JoinError`, task ids, `yield_now`, coop budget |
+//! | [`runtime`] | current-thread, multi-thread and local runtimes, `Handle`, enter guards, the blocking pool |
+//! | [`task`]    | `spawn`, `spawn_blocking`, `spawn_local`, `LocalSet`, `JoinSet`, `task_local!`, `JoinHandle`, `AbortHandle`, `JoinError`, task ids, `yield_now`, coop budget |
 //! | [`main`], [`test`] | `#[eddy::main]` and `#[eddy::test]`: an `async fn` run on a runtime       |
 //!
-//! The multi-thread scheduler, timers, IO, signals and `LocalSet` follow.
+//! Timers, IO, signals, `block_in_place` and metrics follow.
 //!
 //! # Cargo features
 //!

@@ -49,6 +49,17 @@ fn local_types() {
 }
 
 #[test]
+fn join_set_and_task_locals() {
+    send::<eddy::task::JoinSet<u8>>();
+    sync::<eddy::task::JoinSet<u8>>();
+    unpin::<eddy::task::JoinSet<std::marker::PhantomPinned>>();
+    send::<eddy::task::AccessError>();
+    sync::<eddy::task::AccessError>();
+    send::<eddy::runtime::UnhandledPanic>();
+    sync::<eddy::runtime::UnhandledPanic>();
+}
+
+#[test]
 fn futures_are_send() {
     fn future_send<F: std::future::Future + Send>(_: F) {}
     future_send(eddy::task::yield_now());
