@@ -1,0 +1,375 @@
+//! The multi-thread runtime: stress with exact counts, work spread over the workers, and its
+//! own shutdown cases. Flavour-independent behaviour is in `rt_common.rs`.
+
+use eddy::runtime::{Builder, Handle, Runtime, RuntimeFlavor};
+use eddy::task::{self, JoinSet, LocalSet};
+use std::collections::HashSet;
+use std::panic::{self, AssertUnwindSafe};
+use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc, Barrier, Mutex};
+use std::thread;
+use std::time::Duration;
+use tokio::sync::oneshot;
+
+fn rt(workers: usize) -> Runtime {
+    Builder::new_multi_thread()
+        .worker_threads(workers)
+        .build()
+        .unwrap()
+}
+
+/// Counts how many times each task body ran.
+fn counters(n: usize) -> Arc<Vec<AtomicUsize>> {
+    Arc::new((0..n).map(|_| AtomicUsize::new(0)).collect())
+}
+
+fn assert_each_ran_once(counters: &[AtomicUsize]) {
+    for (i, count) in counters.iter().enumerate() {
+        assert_eq!(
+            count.load(Ordering::SeqCst),
+            1,
+            "task {i} ran a wrong number of times"
+        );
+    }
+}
+
+#[test]
+fn a_million_tasks_each_run_exactly_once() {
+    const TASKS: usize = 1_000_000;
+    let rt = rt(4);
+    let ran = counters(TASKS);
+    rt.block_on({
+        let ran = ran.clone();
+        async move {
+            // Spawned from a task, so the spawns go to the workers' own queues (and overflow).
+            eddy::spawn(async move {
+                let mut set = JoinSet::new();
+                for i in 0..TASKS {
+                    let ran = ran.clone();
+                    set.spawn(async move {
+                        ran[i].fetch_add(1, Ordering::SeqCst);
+                    });
+                }
+                while let Some(done) = set.join_next().await {
+                    done.unwrap();
+                }
+            })
+            .await
+            .unwrap();
+        }
+    });
+    assert_each_ran_once(&ran);
+}
+
+#[test]
+fn ten_thousand_tasks_times_a_hundred_yields() {
+    let rt = rt(4);
+    let steps = Arc::new(AtomicUsize::new(0));
+    rt.block_on({
+        let steps = steps.clone();
+        async move {
+            let tasks: Vec<_> = (0..10_000)
+                .map(|_| {
+                    let steps = steps.clone();
+                    eddy::spawn(async move {
+                        for _ in 0..100 {
+                            steps.fetch_add(1, Ordering::Relaxed);
+                            task::yield_now().await;
+                        }
+                    })
+                })
+                .collect();
+            for task in tasks {
+                task.await.unwrap();
+            }
+        }
+    });
+    assert_eq!(steps.load(Ordering::SeqCst), 1_000_000);
+}
+
+#[test]
+fn ping_pong_across_workers() {
+    let rt = rt(4);
+    let rounds = rt.block_on(async {
+        let (mut to_b, mut from_a) = futures::channel::mpsc::channel::<u32>(1);
+        let (mut to_a, mut from_b) = futures::channel::mpsc::channel::<u32>(1);
+        use futures::{SinkExt, StreamExt};
+        let b = eddy::spawn(async move {
+            while let Some(n) = from_a.next().await {
+                if to_a.send(n + 1).await.is_err() {
+                    break;
+                }
+            }
+        });
+        let a = eddy::spawn(async move {
+            let mut n = 0;
+            for _ in 0..10_000 {
+                to_b.send(n).await.unwrap();
+                n = from_b.next().await.unwrap();
+            }
+            n
+        });
+        let n = a.await.unwrap();
+        b.await.unwrap();
+        n
+    });
+    assert_eq!(rounds, 10_000);
+}
+
+#[test]
+fn spawns_from_eight_foreign_threads_at_once() {
+    const PER_THREAD: usize = 5_000;
+    let rt = rt(4);
+    let ran = counters(8 * PER_THREAD);
+    let barrier = Arc::new(Barrier::new(8));
+    let spawners: Vec<_> = (0..8)
+        .map(|t| {
+            let handle = rt.handle().clone();
+            let ran = ran.clone();
+            let barrier = barrier.clone();
+            thread::spawn(move || {
+                barrier.wait();
+                (0..PER_THREAD)
+                    .map(|i| {
+                        let ran = ran.clone();
+                        handle.spawn(async move {
+                            ran[t * PER_THREAD + i].fetch_add(1, Ordering::SeqCst);
+                        })
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let handles: Vec<_> = spawners
+        .into_iter()
+        .flat_map(|s| s.join().unwrap())
+        .collect();
+    rt.block_on(async {
+        for handle in handles {
+            handle.await.unwrap();
+        }
+    });
+    assert_each_ran_once(&ran);
+}
+
+#[test]
+fn work_spreads_over_the_workers() {
+    let rt = rt(2);
+    let threads = rt.block_on(async {
+        let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+        let release_rx = Arc::new(Mutex::new(release_rx));
+        // One task occupies a worker until the other worker has run a task: only stealing or
+        // the inject queue can get the second task running meanwhile.
+        let blocker = {
+            let release_rx = release_rx.clone();
+            eddy::spawn(async move {
+                release_rx.lock().unwrap().recv().unwrap();
+                thread::current().id()
+            })
+        };
+        let other = eddy::spawn(async move {
+            release_tx.send(()).unwrap();
+            thread::current().id()
+        });
+        let (a, b) = (blocker.await.unwrap(), other.await.unwrap());
+        HashSet::from([a, b])
+    });
+    assert_eq!(threads.len(), 2, "both workers ran a task");
+}
+
+#[test]
+fn tasks_see_their_runtime() {
+    let rt = rt(2);
+    let (flavor, same) = rt.block_on(async {
+        let id = Handle::current().id();
+        eddy::spawn(async move {
+            let handle = Handle::current();
+            (handle.runtime_flavor(), handle.id() == id)
+        })
+        .await
+        .unwrap()
+    });
+    assert_eq!(flavor, RuntimeFlavor::MultiThread);
+    assert!(same);
+}
+
+#[test]
+fn worker_threads_are_named_and_hooked() {
+    let started = Arc::new(AtomicUsize::new(0));
+    let stopped = Arc::new(AtomicUsize::new(0));
+    let rt = Builder::new_multi_thread()
+        .worker_threads(3)
+        .thread_name("mt-worker")
+        .on_thread_start({
+            let started = started.clone();
+            move || {
+                started.fetch_add(1, Ordering::SeqCst);
+            }
+        })
+        .on_thread_stop({
+            let stopped = stopped.clone();
+            move || {
+                stopped.fetch_add(1, Ordering::SeqCst);
+            }
+        })
+        .build()
+        .unwrap();
+    let name = rt
+        .block_on(rt.spawn(async { thread::current().name().map(str::to_owned) }))
+        .unwrap();
+    assert_eq!(name.as_deref(), Some("mt-worker"));
+    drop(rt);
+    // Dropping the runtime joins its workers, so their stop hooks have run.
+    assert_eq!(started.load(Ordering::SeqCst), 3);
+    assert_eq!(stopped.load(Ordering::SeqCst), 3);
+}
+
+/// Sends on its channel when dropped, reporting the thread it was dropped on.
+struct DropProbe(mpsc::Sender<thread::ThreadId>);
+
+impl Drop for DropProbe {
+    fn drop(&mut self) {
+        let _ = self.0.send(thread::current().id());
+    }
+}
+
+#[test]
+fn dropping_the_runtime_drops_pending_tasks_on_the_workers() {
+    let rt = rt(2);
+    let (tx, rx) = mpsc::channel();
+    for _ in 0..10 {
+        let probe = DropProbe(tx.clone());
+        rt.spawn(async move {
+            let _probe = probe;
+            std::future::pending::<()>().await
+        });
+    }
+    drop(tx);
+    drop(rt);
+    let dropped: Vec<_> = rx.iter().collect();
+    assert_eq!(dropped.len(), 10);
+    assert!(dropped.iter().all(|id| *id != thread::current().id()));
+}
+
+#[test]
+fn tasks_that_wake_each_other_during_shutdown() {
+    let rt = rt(4);
+    // Each task holds a sender to the next and wakes it from its destructor.
+    let mut senders = Vec::new();
+    let mut receivers = Vec::new();
+    for _ in 0..100 {
+        let (tx, rx) = oneshot::channel::<()>();
+        senders.push(tx);
+        receivers.push(rx);
+    }
+    senders.rotate_left(1);
+    for (rx, tx) in receivers.into_iter().zip(senders) {
+        rt.spawn(async move {
+            let _wake_next_on_drop = tx;
+            let _ = rx.await;
+            std::future::pending::<()>().await
+        });
+    }
+    drop(rt);
+}
+
+#[test]
+fn dropping_the_runtime_inside_a_task_panics_but_shutdown_background_does_not() {
+    let outer = rt(2);
+    let inner = rt(2);
+    let result =
+        outer.block_on(outer.spawn(async move {
+            panic::catch_unwind(AssertUnwindSafe(move || drop(inner))).is_err()
+        }));
+    assert!(
+        result.unwrap(),
+        "dropping a runtime in async context must panic"
+    );
+
+    let inner = rt(2);
+    outer
+        .block_on(outer.spawn(async move { inner.shutdown_background() }))
+        .unwrap();
+}
+
+#[test]
+fn shutdown_timeout_returns_while_a_task_blocks_in_its_destructor() {
+    struct SlowDrop(mpsc::Receiver<()>);
+    impl Drop for SlowDrop {
+        fn drop(&mut self) {
+            // Blocks until the test lets go (or the sender is dropped).
+            let _ = self.0.recv();
+        }
+    }
+    let rt = rt(2);
+    let (release_tx, release_rx) = mpsc::channel::<()>();
+    let slow = SlowDrop(release_rx);
+    rt.spawn(async move {
+        let _slow = slow;
+        std::future::pending::<()>().await
+    });
+    rt.shutdown_timeout(Duration::from_millis(50));
+    // The worker is still stuck in the destructor; let it finish.
+    drop(release_tx);
+}
+
+#[test]
+fn a_local_set_runs_inside_the_multi_thread_runtime() {
+    let rt = rt(2);
+    let local = LocalSet::new();
+    let out = local.block_on(&rt, async {
+        let shared = Rc::new(5);
+        let local_task = task::spawn_local({
+            let shared = shared.clone();
+            async move { *shared + 1 }
+        });
+        let send_task = eddy::spawn(async { 10 });
+        local_task.await.unwrap() + send_task.await.unwrap()
+    });
+    assert_eq!(out, 16);
+}
+
+#[test]
+fn spawn_local_on_the_multi_thread_runtime_panics() {
+    let rt = rt(1);
+    let result = panic::catch_unwind(AssertUnwindSafe(|| {
+        rt.block_on(async { drop(task::spawn_local(async {})) })
+    }));
+    assert!(result.is_err());
+}
+
+#[test]
+fn disable_lifo_slot_still_runs_everything() {
+    let rt = Builder::new_multi_thread()
+        .worker_threads(2)
+        .disable_lifo_slot()
+        .build()
+        .unwrap();
+    let total = rt.block_on(async {
+        let mut set = JoinSet::new();
+        for n in 0..1_000u64 {
+            set.spawn(async move {
+                task::yield_now().await;
+                n
+            });
+        }
+        let mut total = 0;
+        while let Some(done) = set.join_next().await {
+            total += done.unwrap();
+        }
+        total
+    });
+    assert_eq!(total, (0..1_000u64).sum::<u64>());
+}
+
+#[test]
+fn many_runtimes_start_and_stop() {
+    for workers in [1, 2, 4] {
+        for _ in 0..20 {
+            let rt = rt(workers);
+            let out = rt.block_on(rt.spawn(async { 1 })).unwrap();
+            assert_eq!(out, 1);
+        }
+    }
+}
