@@ -373,3 +373,98 @@ fn many_runtimes_start_and_stop() {
         }
     }
 }
+
+#[test]
+fn block_in_place_outside_a_runtime_just_runs() {
+    assert_eq!(task::block_in_place(|| 7), 7);
+}
+
+#[test]
+fn block_in_place_on_current_thread_panics_with_the_reason() {
+    let rt = Builder::new_current_thread().build().unwrap();
+    let result = panic::catch_unwind(AssertUnwindSafe(|| {
+        rt.block_on(async { task::block_in_place(|| ()) })
+    }));
+    let payload = result.unwrap_err();
+    let message = payload
+        .downcast_ref::<String>()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        message.contains("can call blocking only when running on the multi-threaded runtime"),
+        "{message}"
+    );
+}
+
+#[test]
+fn block_in_place_inside_a_local_set_panics() {
+    let rt = rt(2);
+    let local = LocalSet::new();
+    let result = panic::catch_unwind(AssertUnwindSafe(|| {
+        local.block_on(&rt, async { task::block_in_place(|| ()) })
+    }));
+    assert!(result.is_err());
+}
+
+#[test]
+fn block_in_place_lets_the_other_tasks_of_its_worker_run() {
+    // One worker: the blocked task's peer can only run if the worker's core moved to a new
+    // thread while the closure blocks.
+    let rt = rt(1);
+    let got = rt.block_on(async {
+        let (tx, rx) = mpsc::channel::<u32>();
+        let blocked = eddy::spawn(async move { task::block_in_place(move || rx.recv().unwrap()) });
+        let peer = eddy::spawn(async move { tx.send(42).unwrap() });
+        peer.await.unwrap();
+        blocked.await.unwrap()
+    });
+    assert_eq!(got, 42);
+}
+
+#[test]
+fn block_in_place_allows_handle_block_on_and_nesting() {
+    let rt = rt(2);
+    let out = rt.block_on(rt.spawn(async {
+        task::block_in_place(|| {
+            let inner = task::block_in_place(|| 1);
+            let handle = Handle::current();
+            let spawned = handle.block_on(async { eddy::spawn(async { 2 }).await.unwrap() });
+            inner + spawned
+        })
+    }));
+    assert_eq!(out.unwrap(), 3);
+}
+
+#[test]
+fn block_in_place_on_the_block_on_thread_runs_in_place() {
+    let rt = rt(1);
+    let here = thread::current().id();
+    let ran_on = rt.block_on(async { task::block_in_place(|| thread::current().id()) });
+    assert_eq!(ran_on, here);
+}
+
+#[test]
+fn many_tasks_block_in_place_and_the_runtime_still_shuts_down() {
+    let rt = rt(2);
+    let done = Arc::new(AtomicUsize::new(0));
+    rt.block_on({
+        let done = done.clone();
+        async move {
+            let mut set = JoinSet::new();
+            for _ in 0..200 {
+                let done = done.clone();
+                set.spawn(async move {
+                    task::block_in_place(|| {
+                        done.fetch_add(1, Ordering::SeqCst);
+                    });
+                    task::yield_now().await;
+                });
+            }
+            while let Some(result) = set.join_next().await {
+                result.unwrap();
+            }
+        }
+    });
+    assert_eq!(done.load(Ordering::SeqCst), 200);
+    drop(rt);
+}

@@ -360,15 +360,18 @@ impl Builder {
             after_start: self.after_start.clone(),
             before_stop: self.before_stop.clone(),
         };
+        let settings = multi_thread::Settings {
+            num_workers: self.num_workers(),
+            config: self.config(),
+            disable_lifo_slot: self.disable_lifo_slot,
+            name: self.name.clone(),
+            threads,
+        };
         let (scheduler, handle) = MultiThread::new(
-            self.num_workers(),
+            settings,
             driver,
             driver_handle,
             blocking_pool.spawner().clone(),
-            self.config(),
-            self.disable_lifo_slot,
-            self.name.clone(),
-            &threads,
         )?;
         let handle = Handle {
             inner: scheduler::Handle::MultiThread(handle),

@@ -30,3 +30,32 @@ where
         Err(e) => panic!("{e}"),
     }
 }
+
+/// Runs `f`, which may block, on the current thread without stalling the other tasks: on a
+/// multi-thread runtime the worker hands its queue to a new thread first, and takes it back
+/// afterwards when it can. `f` runs with no coop budget, and may itself call
+/// `Handle::block_on`. Outside a runtime `f` simply runs.
+///
+/// Prefer [`spawn_blocking`] where the work can move to another thread; `block_in_place` is for
+/// code that must stay where it is (it borrows from the task, say).
+///
+/// ```
+/// let rt = eddy::runtime::Builder::new_multi_thread().worker_threads(2).build().unwrap();
+/// rt.block_on(rt.spawn(async {
+///     let local = vec![1, 2, 3];
+///     let sum = eddy::task::block_in_place(|| local.iter().sum::<i32>()); // may block
+///     assert_eq!(sum, 6);
+/// }))
+/// .unwrap();
+/// ```
+///
+/// # Panics
+/// Panics on a current-thread runtime and inside a `LocalSet`, where the thread cannot hand
+/// its tasks over.
+#[track_caller]
+pub fn block_in_place<F, R>(f: F) -> R
+where
+    F: FnOnce() -> R,
+{
+    crate::runtime::scheduler::multi_thread::block_in_place(f)
+}

@@ -28,7 +28,7 @@ pub mod futures {
 }
 
 pub use crate::runtime::task::{AbortHandle, Id, JoinError, JoinHandle};
-pub use blocking::spawn_blocking;
+pub use blocking::{block_in_place, spawn_blocking};
 #[doc(inline)]
 pub use coop::{consume_budget, unconstrained, Unconstrained};
 pub use join_set::JoinSet;

@@ -92,3 +92,10 @@ pub(crate) const TASK_LOCAL_BORROWED: &str =
 /// A task-local scope entered while the thread exits (from a thread-local destructor).
 pub(crate) const TASK_LOCAL_DESTROYED: &str =
     "cannot enter a task-local scope during or after destruction of the underlying thread-local";
+
+/// `block_in_place` where the thread cannot hand its work over: a current-thread runtime, a
+/// `LocalSet`.
+pub(crate) const BLOCK_IN_PLACE_NOT_MULTI_THREAD: &str =
+    "can call blocking only when running on the multi-threaded runtime: on a current-thread \
+     runtime or inside a `LocalSet` the thread cannot hand its tasks to another one; use \
+     `spawn_blocking` there instead";

@@ -74,3 +74,29 @@ impl Drop for EnterRuntimeGuard {
         });
     }
 }
+
+/// This thread's state, `NotEntered` also while the thread exits.
+pub(crate) fn runtime_state() -> EnterRuntime {
+    CONTEXT
+        .try_with(|ctx| ctx.runtime.get())
+        .unwrap_or(EnterRuntime::NotEntered)
+}
+
+/// Runs `f` with the thread marked as not driving a runtime, so that `f` may block (and even
+/// call `Handle::block_on`); the previous state comes back afterwards, also on a panic. Used by
+/// `block_in_place`, whose caller has handed its scheduler work to another thread.
+pub(crate) fn exit_runtime<R>(f: impl FnOnce() -> R) -> R {
+    struct Restore(Option<EnterRuntime>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            if let Some(state) = self.0 {
+                let _ = CONTEXT.try_with(|ctx| ctx.runtime.set(state));
+            }
+        }
+    }
+    let previous = CONTEXT
+        .try_with(|ctx| ctx.runtime.replace(EnterRuntime::NotEntered))
+        .ok();
+    let _restore = Restore(previous);
+    f()
+}

@@ -15,7 +15,7 @@ mod scoped;
 
 pub(crate) use blocking::{disallow_block_in_place, try_enter_blocking_region};
 pub(crate) use current::{try_set_current, SetCurrentGuard};
-pub(crate) use enter::{enter_runtime, EnterRuntime};
+pub(crate) use enter::{enter_runtime, exit_runtime, runtime_state, EnterRuntime};
 pub(crate) use scoped::Scoped;
 
 use crate::runtime::coop::Budget;

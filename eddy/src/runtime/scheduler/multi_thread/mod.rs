@@ -10,10 +10,9 @@ pub(crate) mod queue;
 mod worker;
 
 pub(crate) use handle::Handle;
-pub(crate) use worker::{Context, ThreadConfig};
+pub(crate) use worker::{block_in_place, Context, Settings, ThreadConfig};
 
-use crate::loom::{thread, Mutex, StdArc as Arc};
-use crate::runtime::config::Config;
+use crate::loom::{thread, StdArc as Arc};
 use crate::runtime::{blocking, driver};
 use std::io;
 use std::time::{Duration, Instant};
@@ -23,40 +22,22 @@ pub(crate) fn default_num_workers() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
-/// The scheduler a multi-thread `Runtime` owns: its worker threads.
+/// The scheduler a multi-thread `Runtime` owns (its threads are listed in the handle).
 pub(crate) struct MultiThread {
-    threads: Mutex<Vec<thread::JoinHandle<()>>>,
+    _private: (),
 }
 
 impl MultiThread {
     /// Builds the scheduler and starts its workers.
-    #[allow(clippy::too_many_arguments)]
     pub(crate) fn new(
-        num_workers: usize,
+        settings: Settings,
         driver: driver::Driver,
         driver_handle: driver::Handle,
         blocking_spawner: blocking::Spawner,
-        config: Config,
-        disable_lifo_slot: bool,
-        name: Option<String>,
-        threads: &ThreadConfig,
     ) -> io::Result<(MultiThread, Arc<Handle>)> {
-        let (handle, cores) = worker::create(
-            num_workers,
-            driver,
-            driver_handle,
-            blocking_spawner,
-            config,
-            disable_lifo_slot,
-            name,
-        );
-        let joins = worker::launch(&handle, cores, threads)?;
-        Ok((
-            MultiThread {
-                threads: Mutex::new(joins),
-            },
-            handle,
-        ))
+        let (handle, cores) = worker::create(settings, driver, driver_handle, blocking_spawner);
+        worker::launch(&handle, cores)?;
+        Ok((MultiThread { _private: () }, handle))
     }
 
     /// Shuts the workers down. With `timeout`, waits at most that long for them to stop; a
@@ -65,7 +46,7 @@ impl MultiThread {
     pub(crate) fn shutdown(&self, handle: &Handle, timeout: Option<Duration>) {
         handle.shutdown();
         let me = thread::current().id();
-        let threads = std::mem::take(&mut *self.threads.lock());
+        let threads = std::mem::take(&mut *handle.shared.thread_joins.lock());
         if threads.iter().any(|join| join.thread().id() == me) {
             return;
         }

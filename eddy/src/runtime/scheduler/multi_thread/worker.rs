@@ -33,10 +33,12 @@ use super::park::{Parker, SharedDriver, Unparker};
 use super::queue;
 use crate::loom::{thread, Condvar, Mutex, StdArc as Arc};
 use crate::runtime::config::{Config, ThreadNameFn};
+use crate::runtime::context::EnterRuntime;
 use crate::runtime::scheduler::defer::Defer;
 use crate::runtime::scheduler::inject::Inject;
 use crate::runtime::task::{Notified, OwnedTasks, Schedule, Task};
 use crate::runtime::{blocking, context, coop, driver, scheduler};
+use crate::util::error;
 use crate::util::panic::quietly;
 use std::cell::RefCell;
 use std::hash::BuildHasher;
@@ -64,12 +66,18 @@ pub(crate) struct Shared {
     config: Config,
     global_queue_interval: u32,
     disable_lifo_slot: bool,
+    /// How worker threads start, also the ones `block_in_place` adds.
+    threads: ThreadConfig,
+    /// Every worker thread started so far, for shutdown to join.
+    pub(super) thread_joins: Mutex<Vec<thread::JoinHandle<()>>>,
 }
 
 /// What other threads may use of one worker.
 struct Remote {
     steal: queue::Steal<Arc<Handle>>,
     unpark: Unparker,
+    /// A core on its way to a new thread (`block_in_place`).
+    handoff: Mutex<Option<BoxedCore>>,
 }
 
 /// A worker's own state; moves with the worker, never shared.
@@ -100,6 +108,7 @@ pub(crate) struct Context {
 }
 
 /// How the worker threads are started.
+#[derive(Clone)]
 pub(crate) struct ThreadConfig {
     pub(crate) thread_name: ThreadNameFn,
     pub(crate) stack_size: Option<usize>,
@@ -107,16 +116,29 @@ pub(crate) struct ThreadConfig {
     pub(crate) before_stop: Option<crate::runtime::config::Callback>,
 }
 
+/// What the builder decided for a multi-thread scheduler.
+pub(crate) struct Settings {
+    pub(crate) num_workers: usize,
+    pub(crate) config: Config,
+    pub(crate) disable_lifo_slot: bool,
+    pub(crate) name: Option<String>,
+    pub(crate) threads: ThreadConfig,
+}
+
 /// Builds the scheduler's handle and one core per worker.
 pub(crate) fn create(
-    num_workers: usize,
+    settings: Settings,
     driver: driver::Driver,
     driver_handle: driver::Handle,
     blocking_spawner: blocking::Spawner,
-    config: Config,
-    disable_lifo_slot: bool,
-    name: Option<String>,
 ) -> (Arc<Handle>, Vec<BoxedCore>) {
+    let Settings {
+        num_workers,
+        config,
+        disable_lifo_slot,
+        name,
+        threads,
+    } = settings;
     let shared_driver = SharedDriver::new(driver, driver_handle);
     let mut remotes = Vec::with_capacity(num_workers);
     let mut cores = Vec::with_capacity(num_workers);
@@ -126,6 +148,7 @@ pub(crate) fn create(
         remotes.push(Remote {
             steal,
             unpark: park.unparker(),
+            handoff: Mutex::new(None),
         });
         cores.push(Box::new(Core {
             index,
@@ -154,6 +177,8 @@ pub(crate) fn create(
             config,
             global_queue_interval,
             disable_lifo_slot,
+            threads,
+            thread_joins: Mutex::new(Vec::with_capacity(num_workers)),
         },
         blocking_spawner,
         name,
@@ -162,43 +187,88 @@ pub(crate) fn create(
 }
 
 /// Starts one thread per core.
-pub(crate) fn launch(
-    handle: &Arc<Handle>,
-    cores: Vec<BoxedCore>,
-    threads: &ThreadConfig,
-) -> io::Result<Vec<thread::JoinHandle<()>>> {
-    let mut joins = Vec::with_capacity(cores.len());
+pub(crate) fn launch(handle: &Arc<Handle>, cores: Vec<BoxedCore>) -> io::Result<()> {
     for core in cores {
-        let mut builder = thread::Builder::new().name((threads.thread_name)());
-        if let Some(stack_size) = threads.stack_size {
-            builder = builder.stack_size(stack_size);
+        let index = core.index;
+        *handle.shared.remotes[index].handoff.lock() = Some(core);
+        if let Err(err) = spawn_worker_thread(handle, index) {
+            // The threads already started stop with the others; the caller drops the runtime.
+            handle.shared.close();
+            return Err(err);
         }
-        let worker_handle = handle.clone();
-        let after_start = threads.after_start.clone();
-        let before_stop = threads.before_stop.clone();
-        let spawned = builder.spawn(move || {
-            if let Some(hook) = &after_start {
-                quietly(|| hook());
-            }
+    }
+    Ok(())
+}
+
+/// Starts a thread that takes the core waiting in worker `index`'s hand-off slot and runs it;
+/// the thread ends at once if the core was taken back meanwhile.
+fn spawn_worker_thread(handle: &Arc<Handle>, index: usize) -> io::Result<()> {
+    let threads = &handle.shared.threads;
+    let mut builder = thread::Builder::new().name((threads.thread_name)());
+    if let Some(stack_size) = threads.stack_size {
+        builder = builder.stack_size(stack_size);
+    }
+    let worker_handle = handle.clone();
+    let join = builder.spawn(move || {
+        let threads = worker_handle.shared.threads.clone();
+        if let Some(hook) = &threads.after_start {
+            quietly(|| hook());
+        }
+        let core = worker_handle.shared.remotes[index].handoff.lock().take();
+        if let Some(core) = core {
             run(worker_handle, core);
-            if let Some(hook) = &before_stop {
-                quietly(|| hook());
-            }
-        });
-        match spawned {
-            Ok(join) => joins.push(join),
-            Err(err) => {
-                // The cores already moved into threads run and stop with the others; the
-                // caller shuts the scheduler down.
-                handle.shared.close();
-                for join in joins {
-                    let _ = join.join();
-                }
-                return Err(err);
+        } else {
+            drop(worker_handle);
+        }
+        if let Some(hook) = &threads.before_stop {
+            quietly(|| hook());
+        }
+    })?;
+    handle.shared.thread_joins.lock().push(join);
+    Ok(())
+}
+
+/// Runs `f`, which may block, on a worker thread without stalling the worker's tasks: the
+/// worker's core (its queue, and its share of the scheduling) moves to a new thread first, and
+/// comes back afterwards if that thread has not picked it up yet. Outside a runtime `f` just
+/// runs.
+///
+/// # Panics
+/// Panics on a current-thread runtime and inside a `LocalSet`.
+#[track_caller]
+pub(crate) fn block_in_place<F, R>(f: F) -> R
+where
+    F: FnOnce() -> R,
+{
+    match context::runtime_state() {
+        // Outside a runtime, or already inside `block_in_place`.
+        EnterRuntime::NotEntered => return f(),
+        EnterRuntime::Entered {
+            allow_block_in_place: false,
+        } => panic!("{}", error::BLOCK_IN_PLACE_NOT_MULTI_THREAD),
+        EnterRuntime::Entered { .. } => {}
+    }
+
+    /// Takes the core back when `f` is done (or panics), unless the new thread has it.
+    struct TakeBack(Option<usize>);
+    impl Drop for TakeBack {
+        fn drop(&mut self) {
+            if let Some(index) = self.0 {
+                context::with_scheduler(|cx| {
+                    if let Some(scheduler::Context::MultiThread(cx)) = cx {
+                        cx.take_back_core(index);
+                    }
+                });
             }
         }
     }
-    Ok(joins)
+
+    let handed_off = context::with_scheduler(|cx| match cx {
+        Some(scheduler::Context::MultiThread(cx)) => cx.hand_off_core(),
+        _ => None,
+    });
+    let _take_back = TakeBack(handed_off);
+    context::exit_runtime(|| coop::with_unconstrained(f))
 }
 
 /// A worker thread's whole life.
@@ -224,6 +294,43 @@ impl Context {
         f(core.as_mut().expect("core missing from its worker"))
     }
 
+    /// Like `with_core`, or `None` once `block_in_place` has moved the core to another thread.
+    fn try_with_core<R>(&self, f: impl FnOnce(&mut Core) -> R) -> Option<R> {
+        self.core.borrow_mut().as_deref_mut().map(f)
+    }
+
+    /// `block_in_place`: moves this thread's core to a new thread. Returns the worker index,
+    /// or `None` when there is no core here to move (already moved, or the thread could not
+    /// be started, in which case `f` simply blocks this worker).
+    fn hand_off_core(&self) -> Option<usize> {
+        let shared = self.shared();
+        let mut core = self.core.try_borrow_mut().ok()?.take()?;
+        // The LIFO task would be stuck with the core until the new thread runs: make it
+        // stealable now.
+        if let Some(task) = core.lifo_slot.take() {
+            core.run_queue.push_back_or_overflow(task, &shared.inject);
+        }
+        let index = core.index;
+        *shared.remotes[index].handoff.lock() = Some(core);
+        if spawn_worker_thread(&self.handle, index).is_err() {
+            let core = shared.remotes[index].handoff.lock().take();
+            *self.core.borrow_mut() = core;
+            return None;
+        }
+        Some(index)
+    }
+
+    /// After `block_in_place`: takes worker `index`'s core back if its new thread has not
+    /// picked it up yet (that thread then ends at once).
+    fn take_back_core(&self, index: usize) {
+        let Ok(mut slot) = self.core.try_borrow_mut() else {
+            return;
+        };
+        if slot.is_none() {
+            *slot = self.shared().remotes[index].handoff.lock().take();
+        }
+    }
+
     fn shared(&self) -> &Shared {
         &self.handle.shared
     }
@@ -231,10 +338,15 @@ impl Context {
     fn run(&self) {
         let event_interval = self.shared().config.event_interval;
         loop {
-            let (tick, is_shutdown) = self.with_core(|core| {
+            let Some((tick, is_shutdown)) = self.try_with_core(|core| {
                 core.tick = core.tick.wrapping_add(1);
                 (core.tick, core.is_shutdown)
-            });
+            }) else {
+                // `block_in_place` moved the core to another thread, which runs the worker
+                // from now on; this thread is done with it.
+                self.defer.wake();
+                return;
+            };
             if is_shutdown {
                 break;
             }
@@ -275,7 +387,8 @@ impl Context {
             task.run();
             let mut lifo_polls = 0;
             loop {
-                let next = self.with_core(|core| {
+                // No core any more: the task called `block_in_place` and the core moved on.
+                let next = self.try_with_core(|core| {
                     let task = core.lifo_slot.take()?;
                     if !coop::has_budget_remaining() {
                         // The budget is spent: the woken task waits its turn in the queue.
@@ -288,7 +401,7 @@ impl Context {
                     }
                     Some(task)
                 });
-                match next {
+                match next.flatten() {
                     Some(task) => task.run(),
                     None => return,
                 }
