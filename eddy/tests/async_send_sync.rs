@@ -57,6 +57,9 @@ fn join_set_and_task_locals() {
     sync::<eddy::task::AccessError>();
     send::<eddy::runtime::UnhandledPanic>();
     sync::<eddy::runtime::UnhandledPanic>();
+    send::<eddy::runtime::RuntimeMetrics>();
+    sync::<eddy::runtime::RuntimeMetrics>();
+    unwind_safe::<eddy::runtime::RuntimeMetrics>();
 }
 
 #[test]

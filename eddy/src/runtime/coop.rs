@@ -89,6 +89,11 @@ pub(crate) fn poll_proceed(cx: &mut Context<'_>) -> Poll<RestoreOnPending> {
     match proceed {
         Some(Some(restore)) => Poll::Ready(restore),
         Some(None) => {
+            context::with_scheduler(|scheduler| {
+                if let Some(scheduler) = scheduler {
+                    scheduler.incr_budget_forced_yield();
+                }
+            });
             context::defer(cx.waker());
             Poll::Pending
         }

@@ -1,6 +1,6 @@
 //! `Handle`: a cloneable reference to a running runtime.
 
-use crate::runtime::{context, scheduler, Id, RuntimeFlavor, TryCurrentError};
+use crate::runtime::{context, scheduler, Id, RuntimeFlavor, RuntimeMetrics, TryCurrentError};
 use crate::task::JoinHandle;
 use crate::util::error;
 use std::fmt;
@@ -148,6 +148,11 @@ impl Handle {
     /// Which scheduler this runtime uses.
     pub fn runtime_flavor(&self) -> RuntimeFlavor {
         self.inner.flavor()
+    }
+
+    /// A view of this runtime's metrics.
+    pub fn metrics(&self) -> RuntimeMetrics {
+        RuntimeMetrics::new(self.inner.clone())
     }
 
     /// The runtime's id: unique among the runtimes of this process.

@@ -102,6 +102,11 @@ impl LocalRuntime {
         self.inner.block_on(future)
     }
 
+    /// A view of this runtime's metrics.
+    pub fn metrics(&self) -> crate::runtime::RuntimeMetrics {
+        self.inner.metrics()
+    }
+
     /// Makes this runtime the current one on this thread until the guard is dropped.
     pub fn enter(&self) -> EnterGuard<'_> {
         self.inner.enter()

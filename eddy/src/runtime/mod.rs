@@ -11,6 +11,7 @@ pub(crate) mod coop;
 pub(crate) mod driver;
 mod handle;
 mod local_runtime;
+mod metrics;
 pub(crate) mod park;
 #[allow(clippy::module_inception)]
 mod runtime;
@@ -24,6 +25,8 @@ pub use builder::Builder;
 pub use config::UnhandledPanic;
 pub use handle::{EnterGuard, Handle};
 pub use local_runtime::{LocalOptions, LocalRuntime};
+pub use metrics::RuntimeMetrics;
+pub(crate) use metrics::{MetricsBatch, WorkerMetrics};
 pub use runtime::Runtime;
 pub(crate) use runtime::{RuntimeScheduler, BOX_FUTURE_THRESHOLD};
 

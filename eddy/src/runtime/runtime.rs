@@ -115,6 +115,11 @@ impl Runtime {
         }
     }
 
+    /// A view of this runtime's metrics.
+    pub fn metrics(&self) -> crate::runtime::RuntimeMetrics {
+        self.handle.metrics()
+    }
+
     /// Makes this runtime the current one on this thread until the guard is dropped, so that
     /// `eddy::spawn` and `Handle::current()` work outside of `block_on`.
     pub fn enter(&self) -> EnterGuard<'_> {

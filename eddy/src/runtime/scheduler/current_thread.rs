@@ -15,11 +15,11 @@
 
 use super::defer::Defer;
 use super::inject::Inject;
-use crate::loom::{AtomicBool, Mutex, Ordering, StdArc as Arc};
+use crate::loom::{AtomicBool, AtomicU64, Mutex, Ordering, StdArc as Arc};
 use crate::runtime::config::{Config, UnhandledPanic};
 use crate::runtime::driver::{self, Driver};
 use crate::runtime::task::{self, JoinHandle, Notified, OwnedTasks, Schedule, Task};
-use crate::runtime::{blocking, context, coop, scheduler};
+use crate::runtime::{blocking, context, coop, scheduler, MetricsBatch, WorkerMetrics};
 use crate::util::error;
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -58,6 +58,10 @@ struct Shared {
     /// Set by the `block_on` waker: the `block_on` future must be polled.
     woken: AtomicBool,
     config: Config,
+    /// The driving thread's counters, as of its last park.
+    worker_metrics: WorkerMetrics,
+    /// Tasks scheduled through the inject queue.
+    remote_schedule_count: AtomicU64,
 }
 
 /// What the driving thread owns.
@@ -70,6 +74,7 @@ struct Core {
     /// A task panicked under `UnhandledPanic::ShutdownRuntime`: every `block_on` from now on
     /// shuts the tasks down and panics.
     unhandled_panic: bool,
+    metrics: MetricsBatch,
 }
 
 /// The thread-local view of the scheduler on the driving thread.
@@ -103,6 +108,8 @@ impl CurrentThread {
                 owned: OwnedTasks::new(1),
                 woken: AtomicBool::new(false),
                 config,
+                worker_metrics: WorkerMetrics::new(),
+                remote_schedule_count: AtomicU64::new(0),
             },
             driver: driver_handle,
             blocking_spawner,
@@ -115,6 +122,7 @@ impl CurrentThread {
             driver: Some(driver),
             global_queue_interval,
             unhandled_panic: false,
+            metrics: MetricsBatch::new(),
         });
         let scheduler = CurrentThread {
             core: Mutex::new(Some(core)),
@@ -291,7 +299,34 @@ impl Handle {
         self.shared.owned.id()
     }
 
+    pub(crate) fn owned_counts(&self) -> (u64, u64) {
+        self.shared.owned.counts()
+    }
+
+    pub(crate) fn global_queue_depth(&self) -> usize {
+        self.shared.inject.len()
+    }
+
+    pub(crate) fn remote_schedule_count(&self) -> u64 {
+        self.shared.remote_schedule_count.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn worker_metrics(&self) -> &WorkerMetrics {
+        &self.shared.worker_metrics
+    }
+
+    /// The driving thread's queue depth as of its last park.
+    pub(crate) fn local_queue_depth(&self) -> usize {
+        self.shared
+            .worker_metrics
+            .queue_depth
+            .load(Ordering::Relaxed)
+    }
+
     fn schedule_remote(&self, task: Notified<Arc<Handle>>) {
+        self.shared
+            .remote_schedule_count
+            .fetch_add(1, Ordering::Relaxed);
         self.shared.inject.push(task);
         self.driver.unpark();
     }
@@ -331,6 +366,7 @@ impl Schedule for Arc<Handle> {
             match cx.core.try_borrow_mut() {
                 Ok(mut core) => match core.as_mut() {
                     Some(core) => {
+                        core.metrics.incr_local_schedule_count();
                         core.tasks.push_back(task);
                         None
                     }
@@ -407,16 +443,21 @@ impl Context {
                 return None;
             }
             core.tick = core.tick.wrapping_add(1);
-            if core.tick % core.global_queue_interval == 0 {
+            let task = if core.tick % core.global_queue_interval == 0 {
                 // Remote work gets its turn even while local work never runs out.
-                return inject.pop().or_else(|| core.tasks.pop_front());
+                inject.pop().or_else(|| core.tasks.pop_front())
+            } else if let Some(task) = core.tasks.pop_front() {
+                Some(task)
+            } else {
+                // Local work ran out: move everything injected over in one lock, not one per
+                // task.
+                core.tasks.extend(inject.pop_all());
+                core.tasks.pop_front()
+            };
+            if task.is_some() {
+                core.metrics.incr_poll_count();
             }
-            if let Some(task) = core.tasks.pop_front() {
-                return Some(task);
-            }
-            // Local work ran out: move everything injected over in one lock, not one per task.
-            core.tasks.extend(inject.pop_all());
-            core.tasks.pop_front()
+            task
         })
     }
 
@@ -441,9 +482,28 @@ impl Context {
         }
     }
 
+    /// Publishes the counters (before a park).
+    fn flush_metrics(&self) {
+        let worker_metrics = &self.handle.shared.worker_metrics;
+        self.with_core(|core| {
+            core.metrics.about_to_park();
+            core.metrics.submit(worker_metrics, core.tasks.len());
+        });
+    }
+
+    /// A task ran out of coop budget.
+    pub(super) fn incr_budget_forced_yield(&self) {
+        if let Ok(mut core) = self.core.try_borrow_mut() {
+            if let Some(core) = core.as_mut() {
+                core.metrics.incr_budget_forced_yield_count();
+            }
+        }
+    }
+
     /// Nothing to run: block on the driver until something happens.
     fn park(&self) {
         let handle = &self.handle;
+        self.flush_metrics();
         let mut driver = self.take_driver();
         if let Some(before_park) = &handle.shared.config.before_park {
             before_park();
@@ -455,6 +515,7 @@ impl Context {
             driver.get().park(&handle.driver);
         }
         drop(driver);
+        self.with_core(|core| core.metrics.unparked());
         self.defer.wake();
         if let Some(after_unpark) = &handle.shared.config.after_unpark {
             after_unpark();
@@ -463,9 +524,11 @@ impl Context {
 
     /// Looks at the driver without blocking, then wakes the deferred tasks.
     fn park_yield(&self) {
+        self.flush_metrics();
         self.take_driver()
             .get()
             .park_timeout(&self.handle.driver, Duration::ZERO);
+        self.with_core(|core| core.metrics.unparked());
         self.defer.wake();
     }
 }
@@ -497,7 +560,16 @@ struct CoreGuard<'a> {
 }
 
 impl<'a> CoreGuard<'a> {
-    fn new(core: Box<Core>, handle: &Arc<Handle>, scheduler: &'a CurrentThread) -> CoreGuard<'a> {
+    fn new(
+        mut core: Box<Core>,
+        handle: &Arc<Handle>,
+        scheduler: &'a CurrentThread,
+    ) -> CoreGuard<'a> {
+        handle
+            .shared
+            .worker_metrics
+            .set_thread_id(Some(std::thread::current().id()));
+        core.metrics.start_processing();
         CoreGuard {
             context: scheduler::Context::CurrentThread(Context::new(handle.clone(), core)),
             scheduler,

@@ -9,7 +9,7 @@ pub(crate) mod inject;
 pub(crate) mod multi_thread;
 
 use crate::loom::StdArc as Arc;
-use crate::runtime::{blocking, RuntimeFlavor};
+use crate::runtime::{blocking, RuntimeFlavor, WorkerMetrics};
 use crate::task::{Id, JoinHandle};
 use std::future::Future;
 use std::task::Waker;
@@ -91,6 +91,49 @@ impl Handle {
         }
     }
 
+    pub(crate) fn num_workers(&self) -> usize {
+        match self {
+            Handle::CurrentThread(_) => 1,
+            Handle::MultiThread(handle) => handle.num_workers(),
+        }
+    }
+
+    /// Tasks bound so far and tasks alive now.
+    pub(crate) fn owned_counts(&self) -> (u64, u64) {
+        match self {
+            Handle::CurrentThread(handle) => handle.owned_counts(),
+            Handle::MultiThread(handle) => handle.owned_counts(),
+        }
+    }
+
+    pub(crate) fn global_queue_depth(&self) -> usize {
+        match self {
+            Handle::CurrentThread(handle) => handle.global_queue_depth(),
+            Handle::MultiThread(handle) => handle.global_queue_depth(),
+        }
+    }
+
+    pub(crate) fn remote_schedule_count(&self) -> u64 {
+        match self {
+            Handle::CurrentThread(handle) => handle.remote_schedule_count(),
+            Handle::MultiThread(handle) => handle.remote_schedule_count(),
+        }
+    }
+
+    pub(crate) fn worker_metrics(&self, worker: usize) -> &WorkerMetrics {
+        match self {
+            Handle::CurrentThread(handle) => handle.worker_metrics(),
+            Handle::MultiThread(handle) => handle.worker_metrics(worker),
+        }
+    }
+
+    pub(crate) fn worker_local_queue_depth(&self, worker: usize) -> usize {
+        match self {
+            Handle::CurrentThread(handle) => handle.local_queue_depth(),
+            Handle::MultiThread(handle) => handle.worker_local_queue_depth(worker),
+        }
+    }
+
     pub(crate) fn as_multi_thread(&self) -> &Arc<multi_thread::Handle> {
         match self {
             Handle::MultiThread(handle) => handle,
@@ -117,6 +160,14 @@ impl Context {
         match self {
             Context::CurrentThread(cx) => cx.defer(waker),
             Context::MultiThread(cx) => cx.defer(waker),
+        }
+    }
+
+    /// A task on this thread ran out of coop budget (metrics).
+    pub(crate) fn incr_budget_forced_yield(&self) {
+        match self {
+            Context::CurrentThread(cx) => cx.incr_budget_forced_yield(),
+            Context::MultiThread(cx) => cx.incr_budget_forced_yield(),
         }
     }
 }

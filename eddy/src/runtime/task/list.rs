@@ -20,7 +20,7 @@
 
 use super::core::Header;
 use super::{new_task, Id, JoinHandle, Notified, Schedule, Task};
-use crate::loom::{AtomicBool, Mutex, Ordering, StaticAtomicU64, UnsafeCell};
+use crate::loom::{AtomicBool, AtomicU64, Mutex, Ordering, StaticAtomicU64, UnsafeCell};
 use crate::util::linked_list::{self, LinkedList};
 use std::future::Future;
 use std::marker::PhantomData;
@@ -33,6 +33,10 @@ pub(crate) struct OwnedTasks<S: 'static> {
     shards: Box<[Shard<S>]>,
     /// The unlocked half; only the exclusive owner touches it (module contract).
     local: UnsafeCell<LinkedList<TaskLink<S>>>,
+    /// Tasks bound into and removed from the local half: written only by the exclusive owner
+    /// (a load and a store, no read-modify-write), read by metrics from anywhere.
+    local_bound: AtomicU64,
+    local_removed: AtomicU64,
     shard_mask: usize,
     closed: AtomicBool,
     id: u64,
@@ -41,7 +45,14 @@ pub(crate) struct OwnedTasks<S: 'static> {
 struct TaskLink<S>(PhantomData<S>);
 
 /// One locked part of the list.
-type Shard<S> = CachePadded<Mutex<LinkedList<TaskLink<S>>>>;
+type Shard<S> = CachePadded<Mutex<ShardList<S>>>;
+
+/// The tasks of one shard, and how many ever came and went (for metrics).
+struct ShardList<S: 'static> {
+    tasks: LinkedList<TaskLink<S>>,
+    bound: u64,
+    removed: u64,
+}
 
 /// One shard per cache line (two on x86_64, where the adjacent line is prefetched), so threads
 /// working on different shards do not contend on one line.
@@ -90,13 +101,21 @@ impl<S: Schedule> OwnedTasks<S> {
             (num_workers.max(1).next_power_of_two() * 4).min(1 << 16)
         };
         let shards = (0..num_shards)
-            .map(|_| CachePadded(Mutex::new(LinkedList::new())))
+            .map(|_| {
+                CachePadded(Mutex::new(ShardList {
+                    tasks: LinkedList::new(),
+                    bound: 0,
+                    removed: 0,
+                }))
+            })
             .collect();
         let id = NEXT_OWNER_ID.fetch_add(1, Ordering::Relaxed);
         OwnedTasks {
             shards,
             shard_mask: num_shards - 1,
             local: UnsafeCell::new(LinkedList::new()),
+            local_bound: AtomicU64::new(0),
+            local_removed: AtomicU64::new(0),
             closed: AtomicBool::new(false),
             id,
         }
@@ -133,7 +152,8 @@ impl<S: Schedule> OwnedTasks<S> {
             task.shutdown();
             return (join, None);
         }
-        shard.push_front(task);
+        shard.tasks.push_front(task);
+        shard.bound += 1;
         (join, Some(notified))
     }
 
@@ -165,6 +185,7 @@ impl<S: Schedule> OwnedTasks<S> {
         // SAFETY: exclusive owner (caller).
         self.local
             .with_mut(|list| unsafe { (*list).push_front(task) });
+        bump(&self.local_bound);
         (join, Some(notified))
     }
 
@@ -180,14 +201,22 @@ impl<S: Schedule> OwnedTasks<S> {
         // SAFETY: the flag was written before the task was shared and never changes.
         if unsafe { Header::is_bound_locally(task.raw.header_ptr()) } {
             // SAFETY: exclusive owner (caller); the task is alive and in this half or in none.
-            return self
+            let removed = self
                 .local
                 .with_mut(|list| unsafe { (*list).remove(task.raw.header_ptr()) });
+            if removed.is_some() {
+                bump(&self.local_removed);
+            }
+            return removed;
         }
         let mut shard = self.shard_for(header.id).lock();
         // SAFETY: the task is alive (`task` holds a reference) and, by its owner id, is either in
         // this shard or in no list.
-        unsafe { shard.remove(task.raw.header_ptr()) }
+        let removed = unsafe { shard.tasks.remove(task.raw.header_ptr()) };
+        if removed.is_some() {
+            shard.removed += 1;
+        }
+        removed
     }
 
     /// Closes the list to new tasks and shuts down every task in it: the local half, then shard
@@ -202,7 +231,10 @@ impl<S: Schedule> OwnedTasks<S> {
             // because shutting a task down unlinks it again (a no-op) through `remove`.
             let task = self.local.with_mut(|list| unsafe { (*list).pop_back() });
             match task {
-                Some(task) => task.shutdown(),
+                Some(task) => {
+                    bump(&self.local_removed);
+                    task.shutdown();
+                }
                 None => break,
             }
         }
@@ -211,7 +243,12 @@ impl<S: Schedule> OwnedTasks<S> {
             loop {
                 // The lock is released before shutting down: the task's completion locks the
                 // shard again to unlink itself (a no-op, it is already out).
-                let task = shard.lock().pop_back();
+                let task = {
+                    let mut shard = shard.lock();
+                    let task = shard.tasks.pop_back();
+                    shard.removed += u64::from(task.is_some());
+                    task
+                };
                 match task {
                     Some(task) => task.shutdown(),
                     None => break,
@@ -227,10 +264,32 @@ impl<S: Schedule> OwnedTasks<S> {
     pub(crate) unsafe fn is_empty(&self) -> bool {
         // SAFETY: exclusive owner (caller).
         let local_empty = self.local.with(|list| unsafe { (*list).is_empty() });
-        local_empty && self.shards.iter().all(|shard| shard.0.lock().is_empty())
+        local_empty
+            && self
+                .shards
+                .iter()
+                .all(|shard| shard.0.lock().tasks.is_empty())
     }
 
-    fn shard_for(&self, id: Id) -> &Mutex<LinkedList<TaskLink<S>>> {
+    /// Tasks bound so far and tasks still alive (metrics; any thread, a snapshot).
+    pub(crate) fn counts(&self) -> (u64, u64) {
+        let mut bound = self.local_bound.load(Ordering::Relaxed);
+        let mut removed = self.local_removed.load(Ordering::Relaxed);
+        for shard in self.shards.iter() {
+            let shard = shard.0.lock();
+            bound += shard.bound;
+            removed += shard.removed;
+        }
+        (bound, bound.saturating_sub(removed))
+    }
+
+    fn shard_for(&self, id: Id) -> &Mutex<ShardList<S>> {
         &self.shards[id.as_u64() as usize & self.shard_mask].0
     }
+}
+
+/// Adds one to a counter that only the list's exclusive owner writes: a load and a store, so
+/// the hot path pays no read-modify-write.
+fn bump(counter: &AtomicU64) {
+    counter.store(counter.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
 }

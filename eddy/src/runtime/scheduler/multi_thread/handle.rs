@@ -2,8 +2,8 @@
 
 use super::worker::Shared;
 use crate::loom::StdArc as Arc;
-use crate::runtime::blocking;
 use crate::runtime::task::{self, JoinHandle, Schedule};
+use crate::runtime::{blocking, WorkerMetrics};
 use std::fmt;
 use std::future::Future;
 
@@ -40,6 +40,26 @@ impl Handle {
 
     pub(crate) fn num_workers(&self) -> usize {
         self.shared.num_workers()
+    }
+
+    pub(crate) fn owned_counts(&self) -> (u64, u64) {
+        self.shared.owned.counts()
+    }
+
+    pub(crate) fn global_queue_depth(&self) -> usize {
+        self.shared.global_queue_depth()
+    }
+
+    pub(crate) fn remote_schedule_count(&self) -> u64 {
+        self.shared.remote_schedule_count()
+    }
+
+    pub(crate) fn worker_metrics(&self, worker: usize) -> &WorkerMetrics {
+        self.shared.worker_metrics(worker)
+    }
+
+    pub(crate) fn worker_local_queue_depth(&self, worker: usize) -> usize {
+        self.shared.worker_local_queue_depth(worker)
     }
 }
 

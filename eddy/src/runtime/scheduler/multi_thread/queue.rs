@@ -104,7 +104,6 @@ impl<S: 'static> Inner<S> {
 
 impl<S: 'static> Local<S> {
     /// Tasks waiting in this queue.
-    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.inner.len() as usize
     }
@@ -225,10 +224,21 @@ impl<S: 'static> Steal<S> {
         self.0.len() == 0
     }
 
+    /// Tasks in the queue (a snapshot, for metrics).
+    pub(crate) fn len(&self) -> usize {
+        self.0.len() as usize
+    }
+
     /// Takes about half of this queue into `dst` (the thief's own queue) and returns one of the
     /// stolen tasks to run at once. `None` when there was nothing to take, another steal was in
     /// flight, or `dst` has less than half of its slots free.
+    #[cfg(test)]
     pub(crate) fn steal_into(&self, dst: &mut Local<S>) -> Option<Notified<S>> {
+        self.steal_into_counted(dst).map(|(task, _)| task)
+    }
+
+    /// Like `steal_into`, also telling how many tasks moved (the one returned included).
+    pub(crate) fn steal_into_counted(&self, dst: &mut Local<S>) -> Option<(Notified<S>, u32)> {
         let dst_inner = &*dst.inner;
         let dst_tail = dst_inner.tail.load(Ordering::Relaxed);
         let (dst_steal, _) = unpack(dst_inner.head.load(Ordering::Acquire));
@@ -247,7 +257,7 @@ impl<S: 'static> Steal<S> {
         if count > 1 {
             dst_inner.tail.store(last, Ordering::Release);
         }
-        Some(task)
+        Some((task, count))
     }
 
     /// Claims half of this queue, copies it into `dst` from `dst_tail` on, and releases the

@@ -31,26 +31,33 @@ use super::handle::Handle;
 use super::idle::Idle;
 use super::park::{Parker, SharedDriver, Unparker};
 use super::queue;
-use crate::loom::{thread, Condvar, Mutex, StdArc as Arc};
+use crate::loom::{thread, AtomicU64, Condvar, Mutex, Ordering, StdArc as Arc};
 use crate::runtime::config::{Config, ThreadNameFn};
 use crate::runtime::context::EnterRuntime;
 use crate::runtime::scheduler::defer::Defer;
 use crate::runtime::scheduler::inject::Inject;
 use crate::runtime::task::{Notified, OwnedTasks, Schedule, Task};
-use crate::runtime::{blocking, context, coop, driver, scheduler};
+use crate::runtime::{blocking, context, coop, driver, scheduler, MetricsBatch, WorkerMetrics};
 use crate::util::error;
 use crate::util::panic::quietly;
 use std::cell::RefCell;
 use std::hash::BuildHasher;
 use std::io;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Polls of tasks from the LIFO slot in one tick before the slot is bypassed, so that two
 /// tasks waking each other cannot starve the rest of the queue.
 const MAX_LIFO_POLLS_PER_TICK: usize = 3;
 
-/// Default `global_queue_interval` of this flavour.
+/// Default `global_queue_interval` of this flavour, before the first tuning.
 const DEFAULT_GLOBAL_QUEUE_INTERVAL: u32 = 61;
+
+/// How long a task in the inject queue should wait at most, roughly, when workers tune their
+/// `global_queue_interval` (the user set none): interval = this / mean poll time.
+const GLOBAL_QUEUE_TARGET_LATENCY: Duration = Duration::from_micros(200);
+/// Bounds of the tuned interval.
+const MIN_GLOBAL_QUEUE_INTERVAL: u32 = 2;
+const MAX_GLOBAL_QUEUE_INTERVAL: u32 = 127;
 
 /// The scheduler state shared by every worker and handle.
 pub(crate) struct Shared {
@@ -64,10 +71,15 @@ pub(crate) struct Shared {
     all_stopped: Condvar,
     driver: Arc<SharedDriver>,
     config: Config,
-    global_queue_interval: u32,
     disable_lifo_slot: bool,
     /// How worker threads start, also the ones `block_in_place` adds.
     threads: ThreadConfig,
+    /// Each worker's counters, as of its last flush.
+    worker_metrics: Box<[WorkerMetrics]>,
+    /// Tasks scheduled through the inject queue.
+    remote_schedule_count: AtomicU64,
+    /// The user chose `global_queue_interval`; otherwise each worker tunes its own.
+    global_queue_interval_fixed: bool,
     /// Every worker thread started so far, for shutdown to join.
     pub(super) thread_joins: Mutex<Vec<thread::JoinHandle<()>>>,
 }
@@ -93,6 +105,9 @@ pub(crate) struct Core {
     /// Taken out while the worker parks.
     park: Option<Parker>,
     rand: FastRand,
+    metrics: MetricsBatch,
+    /// Ticks between forced looks at the inject queue; tuned from the poll time unless fixed.
+    global_queue_interval: u32,
 }
 
 /// A core travels between threads as one pointer (to its worker's thread, to the shutdown
@@ -160,11 +175,13 @@ pub(crate) fn create(
             is_shutdown: false,
             park: Some(park),
             rand: FastRand::new(index as u64),
+            metrics: MetricsBatch::new(),
+            global_queue_interval: config
+                .global_queue_interval
+                .unwrap_or(DEFAULT_GLOBAL_QUEUE_INTERVAL),
         }));
     }
-    let global_queue_interval = config
-        .global_queue_interval
-        .unwrap_or(DEFAULT_GLOBAL_QUEUE_INTERVAL);
+    let global_queue_interval_fixed = config.global_queue_interval.is_some();
     let handle = Arc::new(Handle {
         shared: Shared {
             remotes: remotes.into_boxed_slice(),
@@ -175,10 +192,12 @@ pub(crate) fn create(
             all_stopped: Condvar::new(),
             driver: shared_driver,
             config,
-            global_queue_interval,
             disable_lifo_slot,
             threads,
             thread_joins: Mutex::new(Vec::with_capacity(num_workers)),
+            worker_metrics: (0..num_workers).map(|_| WorkerMetrics::new()).collect(),
+            remote_schedule_count: AtomicU64::new(0),
+            global_queue_interval_fixed,
         },
         blocking_spawner,
         name,
@@ -272,7 +291,9 @@ where
 }
 
 /// A worker thread's whole life.
-fn run(handle: Arc<Handle>, core: Box<Core>) {
+fn run(handle: Arc<Handle>, mut core: BoxedCore) {
+    handle.shared.worker_metrics[core.index].set_thread_id(Some(std::thread::current().id()));
+    core.metrics.start_processing();
     let scheduler_handle = scheduler::Handle::MultiThread(handle.clone());
     let _current = context::try_set_current(&scheduler_handle);
     context::enter_runtime(&scheduler_handle, true, |_blocking| {
@@ -311,6 +332,8 @@ impl Context {
             core.run_queue.push_back_or_overflow(task, &shared.inject);
         }
         let index = core.index;
+        core.metrics.end_processing();
+        shared.worker_metrics[index].set_thread_id(None);
         *shared.remotes[index].handoff.lock() = Some(core);
         if spawn_worker_thread(&self.handle, index).is_err() {
             let core = shared.remotes[index].handoff.lock().take();
@@ -377,6 +400,7 @@ impl Context {
         let shared = self.shared();
         let last_searcher = self.with_core(|core| {
             core.lifo_enabled = !shared.disable_lifo_slot;
+            core.metrics.incr_poll_count();
             core.transition_from_searching(shared)
         });
         if last_searcher {
@@ -392,9 +416,10 @@ impl Context {
                     let task = core.lifo_slot.take()?;
                     if !coop::has_budget_remaining() {
                         // The budget is spent: the woken task waits its turn in the queue.
-                        core.run_queue.push_back_or_overflow(task, &shared.inject);
+                        core.push_back(task, shared);
                         return None;
                     }
+                    core.metrics.incr_poll_count();
                     lifo_polls += 1;
                     if lifo_polls >= MAX_LIFO_POLLS_PER_TICK {
                         core.lifo_enabled = false;
@@ -412,8 +437,17 @@ impl Context {
     /// Every `event_interval` ticks: the driver, the deferred wakes, the shutdown flag.
     fn maintenance(&self) {
         self.park_yield();
-        let closed = self.shared().inject.is_closed();
-        self.with_core(|core| core.is_shutdown |= closed);
+        let shared = self.shared();
+        let closed = shared.inject.is_closed();
+        self.with_core(|core| {
+            core.is_shutdown |= closed;
+            core.metrics.end_processing();
+            core.submit_metrics(shared);
+            if !shared.global_queue_interval_fixed {
+                core.tune_global_queue_interval();
+            }
+            core.metrics.start_processing();
+        });
     }
 
     /// Looks at the driver without blocking, then wakes the deferred tasks.
@@ -434,6 +468,8 @@ impl Context {
             return;
         }
         let (last_searcher, mut parker) = self.with_core(|core| {
+            core.metrics.about_to_park();
+            core.submit_metrics(shared);
             let last = core.transition_to_parked(shared);
             (last, core.park.take().expect("parker present"))
         });
@@ -453,7 +489,10 @@ impl Context {
                 break;
             }
         }
-        self.with_core(|core| core.park = Some(parker));
+        self.with_core(|core| {
+            core.park = Some(parker);
+            core.metrics.unparked();
+        });
         if let Some(hook) = &shared.config.after_unpark {
             quietly(|| hook());
         }
@@ -492,6 +531,15 @@ impl Context {
         shared.all_stopped.notify_all();
     }
 
+    /// A task ran out of coop budget.
+    pub(crate) fn incr_budget_forced_yield(&self) {
+        if let Ok(mut core) = self.core.try_borrow_mut() {
+            if let Some(core) = core.as_mut() {
+                core.metrics.incr_budget_forced_yield_count();
+            }
+        }
+    }
+
     /// See `scheduler::Context::defer`.
     pub(crate) fn defer(&self, waker: &std::task::Waker) {
         let is_task_waker = std::ptr::eq(waker.vtable(), crate::runtime::task::waker_vtable());
@@ -513,7 +561,7 @@ impl Core {
     }
 
     fn next_task(&mut self, shared: &Shared) -> Option<Notified<Arc<Handle>>> {
-        if self.tick % shared.global_queue_interval == 0 {
+        if self.tick % self.global_queue_interval == 0 {
             // Remote work gets its turn even while local work never runs out.
             return shared.inject.pop().or_else(|| self.next_local_task());
         }
@@ -533,7 +581,7 @@ impl Core {
         let mut batch = shared.inject.pop_n(fair_share.min(room + 1));
         let first = batch.next();
         for task in batch {
-            self.run_queue.push_back_or_overflow(task, &shared.inject);
+            self.push_back(task, shared);
         }
         first
     }
@@ -549,7 +597,11 @@ impl Core {
             if victim == self.index {
                 continue;
             }
-            if let Some(task) = shared.remotes[victim].steal.steal_into(&mut self.run_queue) {
+            let stolen = shared.remotes[victim]
+                .steal
+                .steal_into_counted(&mut self.run_queue);
+            if let Some((task, count)) = stolen {
+                self.metrics.incr_steal(u64::from(count));
                 return Some(task);
             }
         }
@@ -607,24 +659,65 @@ impl Core {
         is_yield: bool,
         shared: &Shared,
     ) -> bool {
+        self.metrics.incr_local_schedule_count();
         if is_yield || !self.lifo_enabled {
-            self.run_queue.push_back_or_overflow(task, &shared.inject);
+            self.push_back(task, shared);
             return true;
         }
         match self.lifo_slot.replace(task) {
             Some(previous) => {
-                self.run_queue
-                    .push_back_or_overflow(previous, &shared.inject);
+                self.push_back(previous, shared);
                 true
             }
             None => false,
         }
+    }
+
+    /// Queues a task at the back of this worker's queue, counting overflows.
+    fn push_back(&mut self, task: Notified<Arc<Handle>>, shared: &Shared) {
+        if self.run_queue.push_back_or_overflow(task, &shared.inject) {
+            self.metrics.incr_overflow_count();
+        }
+    }
+
+    fn submit_metrics(&self, shared: &Shared) {
+        self.metrics
+            .submit(&shared.worker_metrics[self.index], self.run_queue.len());
+    }
+
+    /// Picks the interval between forced looks at the inject queue so that a task waiting
+    /// there waits about `GLOBAL_QUEUE_TARGET_LATENCY`, given how long a poll takes here.
+    fn tune_global_queue_interval(&mut self) {
+        let Some(mean) = self.metrics.mean_poll_time() else {
+            return;
+        };
+        let polls = GLOBAL_QUEUE_TARGET_LATENCY.as_nanos() / mean.as_nanos().max(1);
+        self.global_queue_interval = polls.clamp(
+            u128::from(MIN_GLOBAL_QUEUE_INTERVAL),
+            u128::from(MAX_GLOBAL_QUEUE_INTERVAL),
+        ) as u32;
     }
 }
 
 impl Shared {
     pub(super) fn num_workers(&self) -> usize {
         self.remotes.len()
+    }
+
+    pub(super) fn global_queue_depth(&self) -> usize {
+        self.inject.len()
+    }
+
+    pub(super) fn remote_schedule_count(&self) -> u64 {
+        self.remote_schedule_count.load(Ordering::Relaxed)
+    }
+
+    pub(super) fn worker_metrics(&self, worker: usize) -> &WorkerMetrics {
+        &self.worker_metrics[worker]
+    }
+
+    pub(super) fn worker_local_queue_depth(&self, worker: usize) -> usize {
+        self.remotes[worker].steal.len()
     }
 
     /// Step 1 of the shutdown protocol.
@@ -670,6 +763,7 @@ impl Shared {
     }
 
     fn schedule_remote(&self, task: Notified<Arc<Handle>>) {
+        self.remote_schedule_count.fetch_add(1, Ordering::Relaxed);
         self.inject.push(task);
         self.notify_parked();
     }
