@@ -468,3 +468,41 @@ fn many_tasks_block_in_place_and_the_runtime_still_shuts_down() {
     assert_eq!(done.load(Ordering::SeqCst), 200);
     drop(rt);
 }
+
+#[test]
+fn worker_index_names_the_worker_a_task_runs_on() {
+    use eddy::runtime::worker_index;
+    assert_eq!(worker_index(), None);
+    let rt = rt(3);
+    let indexes = rt.block_on(async {
+        // The `block_on` caller runs no worker.
+        assert_eq!(worker_index(), None);
+        let mut set = JoinSet::new();
+        for _ in 0..100 {
+            set.spawn(async { worker_index() });
+        }
+        let blocking = eddy::task::spawn_blocking(worker_index).await.unwrap();
+        assert_eq!(blocking, None);
+        let mut indexes = HashSet::new();
+        while let Some(index) = set.join_next().await {
+            indexes.insert(index.unwrap().expect("tasks run on workers"));
+        }
+        indexes
+    });
+    assert!(indexes.iter().all(|&i| i < 3), "{indexes:?}");
+    let ct = Builder::new_current_thread().build().unwrap();
+    assert_eq!(ct.block_on(async { worker_index() }), Some(0));
+}
+
+#[test]
+fn runtimes_with_a_seed_build_and_run() {
+    use eddy::runtime::RngSeed;
+    for _ in 0..2 {
+        let rt = Builder::new_multi_thread()
+            .worker_threads(2)
+            .rng_seed(RngSeed::from_bytes(b"eddy"))
+            .build()
+            .unwrap();
+        assert_eq!(rt.block_on(rt.spawn(async { 5 })).unwrap(), 5);
+    }
+}

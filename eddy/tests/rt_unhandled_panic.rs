@@ -104,3 +104,55 @@ fn a_panic_caught_by_its_join_handle_still_shuts_down() {
     }));
     assert!(result.is_err());
 }
+
+#[test]
+fn shutdown_runtime_on_the_multi_thread_runtime() {
+    let rt = Builder::new_multi_thread()
+        .worker_threads(2)
+        .unhandled_panic(UnhandledPanic::ShutdownRuntime)
+        .build()
+        .unwrap();
+    let dropped = Arc::new(AtomicBool::new(false));
+    let guard = SetOnDrop(dropped.clone());
+    let bystander = rt.spawn(async move {
+        let _guard = guard;
+        std::future::pending::<()>().await
+    });
+    let result = panic::catch_unwind(AssertUnwindSafe(|| {
+        rt.block_on(async {
+            eddy::spawn(async { panic!("boom") });
+            std::future::pending::<()>().await
+        })
+    }));
+    let message = message_of(result.expect_err("block_on must panic"));
+    assert!(
+        message.contains("configured to shut down on unhandled panic"),
+        "{message}"
+    );
+    // Later block_on calls panic at once; new tasks are cancelled.
+    let again = panic::catch_unwind(AssertUnwindSafe(|| rt.block_on(async { 1 })));
+    assert!(again.is_err());
+    let late = rt.spawn(async { 1 });
+    drop(rt);
+    assert!(dropped.load(Ordering::SeqCst), "bystander not cancelled");
+    assert!(futures::executor::block_on(bystander)
+        .unwrap_err()
+        .is_cancelled());
+    assert!(futures::executor::block_on(late)
+        .unwrap_err()
+        .is_cancelled());
+}
+
+#[test]
+fn ignore_keeps_the_multi_thread_runtime_running() {
+    let rt = Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .unwrap();
+    let out = rt.block_on(async {
+        let failed = eddy::spawn(async { panic!("boom") });
+        assert!(failed.await.unwrap_err().is_panic());
+        eddy::spawn(async { 3 }).await.unwrap()
+    });
+    assert_eq!(out, 3);
+}

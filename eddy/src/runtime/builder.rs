@@ -5,6 +5,7 @@ use crate::runtime::blocking::{BlockingPool, PoolConfig};
 use crate::runtime::config::{Callback, Config, ThreadNameFn, UnhandledPanic};
 use crate::runtime::scheduler::multi_thread::{self, MultiThread};
 use crate::runtime::scheduler::{self, current_thread::CurrentThread};
+use crate::runtime::RngSeed;
 use crate::runtime::{
     driver::Driver, Handle, LocalOptions, LocalRuntime, Runtime, RuntimeScheduler,
 };
@@ -41,6 +42,7 @@ pub struct Builder {
     name: Option<String>,
     worker_threads: Option<usize>,
     disable_lifo_slot: bool,
+    rng_seed: Option<RngSeed>,
     enable_io: bool,
     enable_time: bool,
     start_paused: bool,
@@ -105,6 +107,7 @@ impl Builder {
             name: None,
             worker_threads: None,
             disable_lifo_slot: false,
+            rng_seed: None,
             enable_io: false,
             enable_time: false,
             start_paused: false,
@@ -148,6 +151,13 @@ impl Builder {
     pub fn worker_threads(&mut self, val: usize) -> &mut Self {
         assert!(val > 0, "{}", error::WORKER_THREADS_ZERO);
         self.worker_threads = Some(val);
+        self
+    }
+
+    /// Seeds the runtime's random choices (see [`RngSeed`]): the same seed gives the same steal
+    /// order. Without it each runtime draws a fresh seed.
+    pub fn rng_seed(&mut self, seed: RngSeed) -> &mut Self {
+        self.rng_seed = Some(seed);
         self
     }
 
@@ -366,6 +376,7 @@ impl Builder {
             disable_lifo_slot: self.disable_lifo_slot,
             name: self.name.clone(),
             threads,
+            rng_seed: self.rng_seed.clone().unwrap_or_else(RngSeed::new),
         };
         let (scheduler, handle) = MultiThread::new(
             settings,
@@ -418,6 +429,7 @@ impl fmt::Debug for Builder {
             .field("event_interval", &self.event_interval)
             .field("worker_threads", &self.worker_threads)
             .field("disable_lifo_slot", &self.disable_lifo_slot)
+            .field("rng_seed", &self.rng_seed)
             .field("enable_io", &self.enable_io)
             .field("enable_time", &self.enable_time)
             .field("start_paused", &self.start_paused)

@@ -13,6 +13,7 @@ mod handle;
 mod local_runtime;
 mod metrics;
 pub(crate) mod park;
+mod rng_seed;
 #[allow(clippy::module_inception)]
 mod runtime;
 pub(crate) mod scheduler;
@@ -27,12 +28,27 @@ pub use handle::{EnterGuard, Handle};
 pub use local_runtime::{LocalOptions, LocalRuntime};
 pub use metrics::RuntimeMetrics;
 pub(crate) use metrics::{MetricsBatch, WorkerMetrics};
+pub use rng_seed::RngSeed;
 pub use runtime::Runtime;
 pub(crate) use runtime::{RuntimeScheduler, BOX_FUTURE_THRESHOLD};
 
 use crate::util::error;
 use std::fmt;
 use std::num::NonZeroU64;
+
+/// The index of the runtime worker the current thread runs, in `0..num_workers()`; `None` on
+/// threads that run no worker (a plain thread, the blocking pool, a multi-thread runtime's
+/// `block_on` caller). On a current-thread runtime the thread inside `block_on` is worker 0.
+///
+/// ```
+/// let rt = eddy::runtime::Builder::new_multi_thread().worker_threads(2).build().unwrap();
+/// let index = rt.block_on(rt.spawn(async { eddy::runtime::worker_index() })).unwrap();
+/// assert!(matches!(index, Some(0 | 1)));
+/// assert_eq!(eddy::runtime::worker_index(), None);
+/// ```
+pub fn worker_index() -> Option<usize> {
+    context::with_scheduler(|cx| cx.and_then(|cx| cx.worker_index()))
+}
 
 /// Which scheduler a runtime uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

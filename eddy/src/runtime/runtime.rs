@@ -108,8 +108,13 @@ impl Runtime {
             }
             // The workers run the tasks; this thread only waits for its future.
             RuntimeScheduler::MultiThread(_) => {
+                let handle = self.handle.inner.as_multi_thread();
+                let mut future = std::pin::pin!(future);
                 context::enter_runtime(&self.handle.inner, true, |blocking| {
-                    blocking.block_on(future)
+                    blocking.block_on(std::future::poll_fn(|cx| {
+                        handle.check_unhandled_panic(cx.waker());
+                        future.as_mut().poll(cx)
+                    }))
                 })
             }
         }

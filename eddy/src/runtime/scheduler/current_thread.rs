@@ -491,6 +491,10 @@ impl Context {
         });
     }
 
+    pub(super) fn holds_core(&self) -> bool {
+        self.core.try_borrow().map_or(true, |core| core.is_some())
+    }
+
     /// A task ran out of coop budget.
     pub(super) fn incr_budget_forced_yield(&self) {
         if let Ok(mut core) = self.core.try_borrow_mut() {

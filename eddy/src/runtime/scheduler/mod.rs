@@ -163,6 +163,14 @@ impl Context {
         }
     }
 
+    /// The index of the worker this thread runs, while it holds the worker's core.
+    pub(crate) fn worker_index(&self) -> Option<usize> {
+        match self {
+            Context::CurrentThread(cx) => cx.holds_core().then_some(0),
+            Context::MultiThread(cx) => cx.worker_index(),
+        }
+    }
+
     /// A task on this thread ran out of coop budget (metrics).
     pub(crate) fn incr_budget_forced_yield(&self) {
         match self {

@@ -4,8 +4,10 @@ use super::worker::Shared;
 use crate::loom::StdArc as Arc;
 use crate::runtime::task::{self, JoinHandle, Schedule};
 use crate::runtime::{blocking, WorkerMetrics};
+use crate::util::error;
 use std::fmt;
 use std::future::Future;
+use std::task::Waker;
 
 pub(crate) struct Handle {
     pub(super) shared: Shared,
@@ -27,6 +29,15 @@ impl Handle {
             <Arc<Handle> as Schedule>::schedule(notified);
         }
         join
+    }
+
+    /// For `block_on`: panics if a task panicked under `UnhandledPanic::ShutdownRuntime`;
+    /// otherwise remembers `waker`, to be woken if that happens.
+    #[track_caller]
+    pub(crate) fn check_unhandled_panic(&self, waker: &Waker) {
+        if self.shared.has_unhandled_panic(waker) {
+            panic!("{}", error::UNHANDLED_PANIC_SHUTDOWN);
+        }
     }
 
     pub(crate) fn id(&self) -> u64 {

@@ -32,16 +32,17 @@ use super::idle::Idle;
 use super::park::{Parker, SharedDriver, Unparker};
 use super::queue;
 use crate::loom::{thread, AtomicU64, Condvar, Mutex, Ordering, StdArc as Arc};
-use crate::runtime::config::{Config, ThreadNameFn};
+use crate::runtime::config::{Config, ThreadNameFn, UnhandledPanic};
 use crate::runtime::context::EnterRuntime;
 use crate::runtime::scheduler::defer::Defer;
 use crate::runtime::scheduler::inject::Inject;
 use crate::runtime::task::{Notified, OwnedTasks, Schedule, Task};
-use crate::runtime::{blocking, context, coop, driver, scheduler, MetricsBatch, WorkerMetrics};
+use crate::runtime::{
+    blocking, context, coop, driver, scheduler, MetricsBatch, RngSeed, WorkerMetrics,
+};
 use crate::util::error;
 use crate::util::panic::quietly;
 use std::cell::RefCell;
-use std::hash::BuildHasher;
 use std::io;
 use std::time::{Duration, Instant};
 
@@ -80,6 +81,9 @@ pub(crate) struct Shared {
     remote_schedule_count: AtomicU64,
     /// The user chose `global_queue_interval`; otherwise each worker tunes its own.
     global_queue_interval_fixed: bool,
+    /// A task panicked under `UnhandledPanic::ShutdownRuntime`, and the threads in
+    /// `block_on` to tell about it.
+    unhandled_panic: Mutex<UnhandledPanicState>,
     /// Every worker thread started so far, for shutdown to join.
     pub(super) thread_joins: Mutex<Vec<thread::JoinHandle<()>>>,
 }
@@ -138,6 +142,7 @@ pub(crate) struct Settings {
     pub(crate) disable_lifo_slot: bool,
     pub(crate) name: Option<String>,
     pub(crate) threads: ThreadConfig,
+    pub(crate) rng_seed: RngSeed,
 }
 
 /// Builds the scheduler's handle and one core per worker.
@@ -153,6 +158,7 @@ pub(crate) fn create(
         disable_lifo_slot,
         name,
         threads,
+        rng_seed,
     } = settings;
     let shared_driver = SharedDriver::new(driver, driver_handle);
     let mut remotes = Vec::with_capacity(num_workers);
@@ -174,7 +180,7 @@ pub(crate) fn create(
             is_searching: false,
             is_shutdown: false,
             park: Some(park),
-            rand: FastRand::new(index as u64),
+            rand: FastRand::new(rng_seed.derive(index as u64)),
             metrics: MetricsBatch::new(),
             global_queue_interval: config
                 .global_queue_interval
@@ -198,6 +204,7 @@ pub(crate) fn create(
             worker_metrics: (0..num_workers).map(|_| WorkerMetrics::new()).collect(),
             remote_schedule_count: AtomicU64::new(0),
             global_queue_interval_fixed,
+            unhandled_panic: Mutex::new(UnhandledPanicState::default()),
         },
         blocking_spawner,
         name,
@@ -531,6 +538,12 @@ impl Context {
         shared.all_stopped.notify_all();
     }
 
+    /// The index of the worker this thread runs (`None` after `block_in_place` moved it).
+    pub(crate) fn worker_index(&self) -> Option<usize> {
+        let core = self.core.try_borrow().ok()?;
+        core.as_ref().map(|core| core.index)
+    }
+
     /// A task ran out of coop budget.
     pub(crate) fn incr_budget_forced_yield(&self) {
         if let Ok(mut core) = self.core.try_borrow_mut() {
@@ -699,7 +712,30 @@ impl Core {
     }
 }
 
+/// See `Shared::unhandled_panic`.
+#[derive(Default)]
+struct UnhandledPanicState {
+    panicked: bool,
+    block_on_wakers: Vec<std::task::Waker>,
+}
+
 impl Shared {
+    /// True once a task panicked under `UnhandledPanic::ShutdownRuntime`; until then, `waker`
+    /// (a `block_on` caller's) is kept to be woken when it happens.
+    pub(super) fn has_unhandled_panic(&self, waker: &std::task::Waker) -> bool {
+        if self.config.unhandled_panic != UnhandledPanic::ShutdownRuntime {
+            return false;
+        }
+        let mut state = self.unhandled_panic.lock();
+        if state.panicked {
+            return true;
+        }
+        if !state.block_on_wakers.iter().any(|w| w.will_wake(waker)) {
+            state.block_on_wakers.push(waker.clone());
+        }
+        false
+    }
+
     pub(super) fn num_workers(&self) -> usize {
         self.remotes.len()
     }
@@ -800,6 +836,22 @@ impl Handle {
 }
 
 impl Schedule for Arc<Handle> {
+    fn unhandled_panic(&self) {
+        if self.shared.config.unhandled_panic != UnhandledPanic::ShutdownRuntime {
+            return;
+        }
+        let waiters = {
+            let mut state = self.shared.unhandled_panic.lock();
+            state.panicked = true;
+            std::mem::take(&mut state.block_on_wakers)
+        };
+        // Shut down: the workers cancel every task (this one finishes its poll first).
+        self.shared.close();
+        for waker in waiters {
+            waker.wake();
+        }
+    }
+
     fn release(&self, task: &Task<Self>) -> Option<Task<Self>> {
         // SAFETY: this scheduler never binds into the list's local half.
         unsafe { self.shared.owned.remove(task) }
@@ -820,9 +872,7 @@ struct FastRand {
 }
 
 impl FastRand {
-    fn new(index: u64) -> FastRand {
-        // Any non-zero seed works; std's per-process random keys keep runtimes apart.
-        let seed = std::collections::hash_map::RandomState::new().hash_one(index);
+    fn new(seed: u64) -> FastRand {
         FastRand { state: seed | 1 }
     }
 
