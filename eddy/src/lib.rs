@@ -24,11 +24,11 @@
 //!
 //! | module      | what works today                                                        |
 //! |-------------|-------------------------------------------------------------------------|
-//! | [`runtime`] | current-thread, multi-thread and local runtimes, `Handle`, enter guards, the blocking pool |
-//! | [`task`]    | `spawn`, `spawn_blocking`, `spawn_local`, `LocalSet`, `JoinSet`, `task_local!`, `JoinHandle`, `AbortHandle`, `JoinError`, task ids, `yield_now`, coop budget |
+//! | [`runtime`] | current-thread, multi-thread and local runtimes, `Handle`, enter guards, the blocking pool, `RuntimeMetrics` |
+//! | [`task`]    | `spawn`, `spawn_blocking`, `block_in_place`, `spawn_local`, `LocalSet`, `JoinSet`, `task_local!`, `JoinHandle`, `AbortHandle`, `JoinError`, task ids, `yield_now`, coop budget |
 //! | [`main`], [`test`] | `#[eddy::main]` and `#[eddy::test]`: an `async fn` run on a runtime       |
 //!
-//! Timers, IO, signals, `block_in_place` and metrics follow.
+//! Timers, IO, signals, task hooks and task dumps follow.
 //!
 //! # Cargo features
 //!
