@@ -10,6 +10,8 @@ mod loom_idle;
 #[cfg(loom)]
 mod loom_inject;
 #[cfg(loom)]
+mod loom_park;
+#[cfg(loom)]
 mod loom_queue;
 #[cfg(loom)]
 mod loom_task;

@@ -5,7 +5,7 @@
 
 mod handle;
 pub(crate) mod idle;
-mod park;
+pub(crate) mod park;
 pub(crate) mod queue;
 mod worker;
 
