@@ -20,6 +20,7 @@ mod clock;
 mod measure;
 mod remote;
 mod report;
+mod smol_mt;
 mod smol_rt;
 mod suite;
 mod tokio_api;

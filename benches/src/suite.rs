@@ -13,6 +13,7 @@
 
 use std::fmt;
 
+use crate::smol_mt;
 use crate::smol_rt;
 use crate::tokio_api::{eddy_rt, tokio_rt};
 
@@ -30,6 +31,8 @@ pub(crate) const CHAIN_LENGTH: usize = 1_000;
 pub(crate) const BLOCKING_CALLS: usize = 1_000;
 /// Tasks spawned from a foreign thread in `remote_spawn`.
 pub(crate) const REMOTE_TASKS: usize = 10_000;
+/// Worker threads of the multi-thread contenders: one per core of the reference machine.
+pub(crate) const MULTI_THREAD_WORKERS: usize = 2;
 
 /// One prepared run of a workload on one contender: the runtime (or
 /// executor) is built when the `Runner` is created, and each call runs the
@@ -76,12 +79,17 @@ pub(crate) enum Flavor {
     /// `Builder::new_current_thread()` for eddy and tokio, `LocalExecutor`
     /// (or a single `Executor::run`) on the calling thread for smol.
     CurrentThread,
+    /// `Builder::new_multi_thread()` with `MULTI_THREAD_WORKERS` workers for
+    /// eddy and tokio; an `Executor` run by as many threads for smol. The
+    /// calling thread only waits, in every case.
+    MultiThread,
 }
 
 impl fmt::Display for Flavor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Flavor::CurrentThread => f.write_str("current_thread"),
+            Flavor::MultiThread => f.write_str("multi_thread"),
         }
     }
 }
@@ -199,6 +207,72 @@ pub(crate) fn all() -> Vec<Workload> {
                 Contender::Eddy => eddy_rt::remote_spawn(eddy_rt::current_thread()),
                 Contender::Tokio => tokio_rt::remote_spawn(tokio_rt::current_thread()),
                 Contender::Smol => smol_rt::remote_spawn(),
+            },
+        },
+        Workload {
+            name: "spawn_many_local",
+            flavor: Flavor::MultiThread,
+            ops_per_iteration: SPAWN_MANY_TASKS,
+            op_unit: "task",
+            setup: |contender| match contender {
+                Contender::Eddy => eddy_rt::spawn_many_local(eddy_rt::multi_thread()),
+                Contender::Tokio => tokio_rt::spawn_many_local(tokio_rt::multi_thread()),
+                Contender::Smol => smol_mt::spawn_many_local(),
+            },
+        },
+        Workload {
+            name: "yield_many",
+            flavor: Flavor::MultiThread,
+            ops_per_iteration: YIELD_TASKS * YIELDS_PER_TASK,
+            op_unit: "yield",
+            setup: |contender| match contender {
+                Contender::Eddy => eddy_rt::yield_many(eddy_rt::multi_thread()),
+                Contender::Tokio => tokio_rt::yield_many(tokio_rt::multi_thread()),
+                Contender::Smol => smol_mt::yield_many(),
+            },
+        },
+        Workload {
+            name: "ping_pong",
+            flavor: Flavor::MultiThread,
+            ops_per_iteration: PING_PONGS,
+            op_unit: "ping-pong",
+            setup: |contender| match contender {
+                Contender::Eddy => eddy_rt::ping_pong(eddy_rt::multi_thread()),
+                Contender::Tokio => tokio_rt::ping_pong(tokio_rt::multi_thread()),
+                Contender::Smol => smol_mt::ping_pong(),
+            },
+        },
+        Workload {
+            name: "chained_spawn",
+            flavor: Flavor::MultiThread,
+            ops_per_iteration: CHAIN_LENGTH,
+            op_unit: "spawn",
+            setup: |contender| match contender {
+                Contender::Eddy => eddy_rt::chained_spawn(eddy_rt::multi_thread()),
+                Contender::Tokio => tokio_rt::chained_spawn(tokio_rt::multi_thread()),
+                Contender::Smol => smol_mt::chained_spawn(),
+            },
+        },
+        Workload {
+            name: "spawn_blocking",
+            flavor: Flavor::MultiThread,
+            ops_per_iteration: BLOCKING_CALLS,
+            op_unit: "call",
+            setup: |contender| match contender {
+                Contender::Eddy => eddy_rt::spawn_blocking(eddy_rt::multi_thread()),
+                Contender::Tokio => tokio_rt::spawn_blocking(tokio_rt::multi_thread()),
+                Contender::Smol => smol_mt::spawn_blocking(),
+            },
+        },
+        Workload {
+            name: "remote_spawn",
+            flavor: Flavor::MultiThread,
+            ops_per_iteration: REMOTE_TASKS,
+            op_unit: "task",
+            setup: |contender| match contender {
+                Contender::Eddy => eddy_rt::remote_spawn(eddy_rt::multi_thread()),
+                Contender::Tokio => tokio_rt::remote_spawn(tokio_rt::multi_thread()),
+                Contender::Smol => smol_mt::remote_spawn(),
             },
         },
     ]

@@ -33,6 +33,15 @@ macro_rules! tokio_api_workloads {
                     .expect("failed to build a current-thread runtime")
             }
 
+            /// A multi-thread runtime with `MULTI_THREAD_WORKERS` workers and no
+            /// drivers.
+            pub(crate) fn multi_thread() -> Runtime {
+                Builder::new_multi_thread()
+                    .worker_threads(crate::suite::MULTI_THREAD_WORKERS)
+                    .build()
+                    .expect("failed to build a multi-thread runtime")
+            }
+
             /// Inside `block_on`, a task spawns `SPAWN_MANY_TASKS` no-op tasks
             /// (so every spawn is local to the runtime), then awaits every
             /// `JoinHandle`.

@@ -1,0 +1,196 @@
+//! The multi-thread workloads on smol: one `Executor` run by `MULTI_THREAD_WORKERS` threads,
+//! while the calling thread only waits, as it does in a multi-thread runtime's `block_on`.
+//!
+//! Each function starts its pool when the `Runner` is built; the pool's threads stop when the
+//! `Runner` is dropped, so starting and stopping stays outside the timed region.
+
+use std::sync::Arc;
+use std::thread;
+
+use smol::{Executor, Task};
+use tokio::sync::{oneshot, watch};
+
+use crate::remote::RemoteThread;
+use crate::suite::{
+    Runner, BLOCKING_CALLS, CHAIN_LENGTH, MULTI_THREAD_WORKERS, PING_PONGS, REMOTE_TASKS,
+    SPAWN_MANY_TASKS, YIELDS_PER_TASK, YIELD_TASKS,
+};
+
+/// An executor and the threads that run it.
+struct Pool {
+    executor: Arc<Executor<'static>>,
+    /// Dropping the sender ends every thread's `run` (a watch channel works on any executor).
+    stop: Option<watch::Sender<()>>,
+    threads: Vec<thread::JoinHandle<()>>,
+}
+
+impl Pool {
+    fn start() -> Pool {
+        let executor = Arc::new(Executor::new());
+        let (stop, stopped) = watch::channel(());
+        let threads = (0..MULTI_THREAD_WORKERS)
+            .map(|i| {
+                let executor = Arc::clone(&executor);
+                let mut stopped = stopped.clone();
+                thread::Builder::new()
+                    .name(format!("smol-worker-{i}"))
+                    .spawn(move || {
+                        smol::block_on(executor.run(async move {
+                            // Ends when the sender is dropped.
+                            while stopped.changed().await.is_ok() {}
+                        }));
+                    })
+                    .expect("failed to start a smol worker thread")
+            })
+            .collect();
+        Pool {
+            executor,
+            stop: Some(stop),
+            threads,
+        }
+    }
+
+    /// Runs `future` on the pool and waits for it on this thread.
+    fn block_on<T: Send + 'static>(
+        &self,
+        future: impl std::future::Future<Output = T> + Send + 'static,
+    ) -> T {
+        smol::block_on(self.executor.spawn(future))
+    }
+}
+
+impl Drop for Pool {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        for thread in self.threads.drain(..) {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// A task spawns `SPAWN_MANY_TASKS` no-op tasks, then awaits them all.
+pub(crate) fn spawn_many_local() -> Runner {
+    let pool = Pool::start();
+    Box::new(move || {
+        let executor = Arc::clone(&pool.executor);
+        pool.block_on(async move {
+            let tasks: Vec<Task<()>> = (0..SPAWN_MANY_TASKS)
+                .map(|_| executor.spawn(async {}))
+                .collect();
+            for task in tasks {
+                task.await;
+            }
+        });
+    })
+}
+
+/// `YIELD_TASKS` tasks, each yielding `YIELDS_PER_TASK` times; all awaited.
+pub(crate) fn yield_many() -> Runner {
+    let pool = Pool::start();
+    Box::new(move || {
+        let executor = Arc::clone(&pool.executor);
+        pool.block_on(async move {
+            let tasks: Vec<Task<()>> = (0..YIELD_TASKS)
+                .map(|_| {
+                    executor.spawn(async {
+                        for _ in 0..YIELDS_PER_TASK {
+                            smol::future::yield_now().await;
+                        }
+                    })
+                })
+                .collect();
+            for task in tasks {
+                task.await;
+            }
+        });
+    })
+}
+
+/// `PING_PONGS` tasks; each spawns a fresh peer, pings it and waits for the pong.
+pub(crate) fn ping_pong() -> Runner {
+    let pool = Pool::start();
+    Box::new(move || {
+        let executor = Arc::clone(&pool.executor);
+        pool.block_on(async move {
+            let tasks: Vec<Task<()>> = (0..PING_PONGS)
+                .map(|_| {
+                    let peer_executor = Arc::clone(&executor);
+                    executor.spawn(async move {
+                        let (ping_tx, ping_rx) = oneshot::channel::<()>();
+                        let (pong_tx, pong_rx) = oneshot::channel::<()>();
+                        peer_executor
+                            .spawn(async move {
+                                ping_rx.await.expect("ping sender dropped");
+                                pong_tx.send(()).expect("pong receiver dropped");
+                            })
+                            .detach();
+                        ping_tx.send(()).expect("ping receiver dropped");
+                        pong_rx.await.expect("pong sender dropped");
+                    })
+                })
+                .collect();
+            for task in tasks {
+                task.await;
+            }
+        });
+    })
+}
+
+fn spawn_chain_link(executor: Arc<Executor<'static>>, remaining: usize, done: oneshot::Sender<()>) {
+    if remaining == 0 {
+        done.send(()).expect("chain receiver dropped");
+    } else {
+        let next_executor = Arc::clone(&executor);
+        executor
+            .spawn(async move { spawn_chain_link(next_executor, remaining - 1, done) })
+            .detach();
+    }
+}
+
+/// A chain of `CHAIN_LENGTH` tasks, each spawning the next.
+pub(crate) fn chained_spawn() -> Runner {
+    let pool = Pool::start();
+    Box::new(move || {
+        let executor = Arc::clone(&pool.executor);
+        pool.block_on(async move {
+            let (done_tx, done_rx) = oneshot::channel();
+            spawn_chain_link(executor, CHAIN_LENGTH, done_tx);
+            done_rx.await.expect("chain dropped its sender");
+        });
+    })
+}
+
+/// `BLOCKING_CALLS` no-op closures on smol's blocking pool, awaited from a task.
+pub(crate) fn spawn_blocking() -> Runner {
+    let pool = Pool::start();
+    Box::new(move || {
+        pool.block_on(async {
+            let tasks: Vec<Task<()>> = (0..BLOCKING_CALLS).map(|_| smol::unblock(|| ())).collect();
+            for task in tasks {
+                task.await;
+            }
+        });
+    })
+}
+
+/// A plain thread spawns `REMOTE_TASKS` no-op tasks on the pool; this thread awaits them.
+pub(crate) fn remote_spawn() -> Runner {
+    let pool = Pool::start();
+    let remote = RemoteThread::shared();
+    Box::new(move || {
+        let spawner = Arc::clone(&pool.executor);
+        let (tasks_tx, tasks_rx) = oneshot::channel();
+        remote.run(move || {
+            let tasks: Vec<Task<()>> = (0..REMOTE_TASKS).map(|_| spawner.spawn(async {})).collect();
+            if tasks_tx.send(tasks).is_err() {
+                panic!("pool stopped waiting for the remote tasks");
+            }
+        });
+        smol::block_on(async {
+            let tasks = tasks_rx.await.expect("remote thread dropped the tasks");
+            for task in tasks {
+                task.await;
+            }
+        });
+    })
+}
