@@ -54,6 +54,7 @@ pub(crate) fn print_results(results: &[(&Workload, Measurement)]) {
 
     print_time_table(results, name_width);
     println!();
+    print_geometric_means(results);
     print_per_op_table(results, name_width);
     println!();
     print_failures(results);
@@ -115,14 +116,55 @@ fn print_time_table(results: &[(&Workload, Measurement)], name_width: usize) {
     }
 }
 
+/// Per flavor, the geometric mean of the measured eddy/tokio ratios (workloads where either
+/// failed are left out, and said so).
+fn print_geometric_means(results: &[(&Workload, Measurement)]) {
+    let mut flavors = Vec::new();
+    for (workload, _) in results {
+        if !flavors.contains(&workload.flavor) {
+            flavors.push(workload.flavor);
+        }
+    }
+    for flavor in flavors {
+        let ratios: Vec<f64> = results
+            .iter()
+            .filter(|(workload, _)| workload.flavor == flavor)
+            .filter_map(|(_, measurement)| {
+                measurement.paired_ratio(Contender::Eddy, Contender::Tokio)
+            })
+            .collect();
+        let total = results
+            .iter()
+            .filter(|(workload, _)| workload.flavor == flavor)
+            .count();
+        if ratios.is_empty() {
+            continue;
+        }
+        let mean = (ratios.iter().map(|r| r.ln()).sum::<f64>() / ratios.len() as f64).exp();
+        println!(
+            "geometric mean eddy/tokio, {flavor}: {mean:.2} over {} of {total} workloads",
+            ratios.len()
+        );
+    }
+    println!();
+}
+
 /// Median time per iteration divided by the operations in one iteration.
 fn print_per_op_table(results: &[(&Workload, Measurement)], name_width: usize) {
-    let mut heading = format!("{:<name_width$}{:>UNIT_COLUMN$}", "per operation", "unit");
-    for contender in Contender::ALL {
-        heading.push_str(&format!("{:>COLUMN$}", contender.name()));
-    }
-    println!("{heading}");
+    let mut previous_flavor = None;
     for (workload, measurement) in results {
+        if previous_flavor != Some(workload.flavor) {
+            previous_flavor = Some(workload.flavor);
+            let mut heading = format!(
+                "{:<name_width$}{:>UNIT_COLUMN$}",
+                format!("{} per op", workload.flavor),
+                "unit"
+            );
+            for contender in Contender::ALL {
+                heading.push_str(&format!("{:>COLUMN$}", contender.name()));
+            }
+            println!("{heading}");
+        }
         let mut row = format!(
             "{:<name_width$}{:>UNIT_COLUMN$}",
             workload.name,
