@@ -226,7 +226,10 @@ impl<S: Schedule> OwnedTasks<S> {
     /// If `bind_local` was ever used, the caller is the list's exclusive owner.
     pub(crate) unsafe fn close_and_shutdown_all(&self, start: usize) {
         self.closed.store(true, Ordering::Release);
-        loop {
+        // A list whose local half was never used (the multi-thread scheduler's, which several
+        // workers close at once) must not touch it: only an exclusive owner may.
+        let local_used = self.local_bound.load(Ordering::Relaxed) != 0;
+        while local_used {
             // SAFETY: exclusive owner (caller); no borrow of the list outlives this statement,
             // because shutting a task down unlinks it again (a no-op) through `remove`.
             let task = self.local.with_mut(|list| unsafe { (*list).pop_back() });
@@ -262,8 +265,9 @@ impl<S: Schedule> OwnedTasks<S> {
     /// # Safety
     /// If `bind_local` was ever used, the caller is the list's exclusive owner.
     pub(crate) unsafe fn is_empty(&self) -> bool {
-        // SAFETY: exclusive owner (caller).
-        let local_empty = self.local.with(|list| unsafe { (*list).is_empty() });
+        // SAFETY: exclusive owner (caller), or a local half never used (not touched then).
+        let local_empty = self.local_bound.load(Ordering::Relaxed) == 0
+            || self.local.with(|list| unsafe { (*list).is_empty() });
         local_empty
             && self
                 .shards
