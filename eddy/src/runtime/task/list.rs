@@ -229,16 +229,19 @@ impl<S: Schedule> OwnedTasks<S> {
         // A list whose local half was never used (the multi-thread scheduler's, which several
         // workers close at once) must not touch it: only an exclusive owner may.
         let local_used = self.local_bound.load(Ordering::Relaxed) != 0;
-        while local_used {
-            // SAFETY: exclusive owner (caller); no borrow of the list outlives this statement,
-            // because shutting a task down unlinks it again (a no-op) through `remove`.
-            let task = self.local.with_mut(|list| unsafe { (*list).pop_back() });
-            match task {
-                Some(task) => {
-                    bump(&self.local_removed);
-                    task.shutdown();
+        if local_used {
+            loop {
+                // SAFETY: exclusive owner (caller); no borrow of the list outlives this
+                // statement, because shutting a task down unlinks it again (a no-op) through
+                // `remove`.
+                let task = self.local.with_mut(|list| unsafe { (*list).pop_back() });
+                match task {
+                    Some(task) => {
+                        bump(&self.local_removed);
+                        task.shutdown();
+                    }
+                    None => break,
                 }
-                None => break,
             }
         }
         for i in 0..self.shards.len() {
