@@ -26,6 +26,13 @@ impl RemoteThread {
         SHARED.get_or_init(RemoteThread::start)
     }
 
+    /// Eight process-wide remote threads (the first is `shared()`'s), started on first use,
+    /// for workloads that spawn from several foreign threads at once.
+    pub(crate) fn eight() -> &'static [RemoteThread] {
+        static EIGHT: OnceLock<Vec<RemoteThread>> = OnceLock::new();
+        EIGHT.get_or_init(|| (0..8).map(|_| RemoteThread::start()).collect())
+    }
+
     /// Starts a thread that runs jobs until its sender is dropped.
     fn start() -> RemoteThread {
         let (jobs, incoming) = mpsc::channel::<Job>();

@@ -194,3 +194,32 @@ pub(crate) fn remote_spawn() -> Runner {
         });
     })
 }
+
+/// `threads` plain threads at once each spawn their share of `REMOTE_TASKS` tasks on the pool.
+pub(crate) fn remote_spawn_from(threads: usize) -> Runner {
+    let pool = Pool::start();
+    let remotes = &RemoteThread::eight()[..threads];
+    Box::new(move || {
+        let mut receivers = Vec::with_capacity(threads);
+        for remote in remotes {
+            let spawner = Arc::clone(&pool.executor);
+            let (tasks_tx, tasks_rx) = oneshot::channel();
+            receivers.push(tasks_rx);
+            remote.run(move || {
+                let tasks: Vec<Task<()>> = (0..REMOTE_TASKS / threads)
+                    .map(|_| spawner.spawn(async {}))
+                    .collect();
+                if tasks_tx.send(tasks).is_err() {
+                    panic!("pool stopped waiting for the remote tasks");
+                }
+            });
+        }
+        smol::block_on(async {
+            for tasks_rx in receivers {
+                for task in tasks_rx.await.expect("remote thread dropped the tasks") {
+                    task.await;
+                }
+            }
+        });
+    })
+}

@@ -275,5 +275,27 @@ pub(crate) fn all() -> Vec<Workload> {
                 Contender::Smol => smol_mt::remote_spawn(),
             },
         },
+        Workload {
+            name: "remote_spawn_2_threads",
+            flavor: Flavor::MultiThread,
+            ops_per_iteration: REMOTE_TASKS,
+            op_unit: "task",
+            setup: |contender| match contender {
+                Contender::Eddy => eddy_rt::remote_spawn_from(eddy_rt::multi_thread(), 2),
+                Contender::Tokio => tokio_rt::remote_spawn_from(tokio_rt::multi_thread(), 2),
+                Contender::Smol => smol_mt::remote_spawn_from(2),
+            },
+        },
+        Workload {
+            name: "remote_spawn_8_threads",
+            flavor: Flavor::MultiThread,
+            ops_per_iteration: REMOTE_TASKS,
+            op_unit: "task",
+            setup: |contender| match contender {
+                Contender::Eddy => eddy_rt::remote_spawn_from(eddy_rt::multi_thread(), 8),
+                Contender::Tokio => tokio_rt::remote_spawn_from(tokio_rt::multi_thread(), 8),
+                Contender::Smol => smol_mt::remote_spawn_from(8),
+            },
+        },
     ]
 }

@@ -215,6 +215,39 @@ macro_rules! tokio_api_workloads {
                     });
                 })
             }
+
+            /// `threads` plain threads at once each spawn their share of
+            /// `REMOTE_TASKS` no-op tasks through a `Handle`, while this thread
+            /// waits in `block_on` for all the handles; then every task is
+            /// awaited. Measures the inject queue under contention.
+            pub(crate) fn remote_spawn_from(runtime: Runtime, threads: usize) -> Runner {
+                let remotes = &RemoteThread::eight()[..threads];
+                Box::new(move || {
+                    let mut receivers = Vec::with_capacity(threads);
+                    for remote in remotes {
+                        let handle = runtime.handle().clone();
+                        let (handles_tx, handles_rx) = oneshot::channel();
+                        receivers.push(handles_rx);
+                        remote.run(move || {
+                            let handles: Vec<JoinHandle<()>> = (0..REMOTE_TASKS / threads)
+                                .map(|_| handle.spawn(async {}))
+                                .collect();
+                            if handles_tx.send(handles).is_err() {
+                                panic!("runtime stopped waiting for the remote handles");
+                            }
+                        });
+                    }
+                    runtime.block_on(async {
+                        for handles_rx in receivers {
+                            let handles =
+                                handles_rx.await.expect("remote thread dropped the handles");
+                            for handle in handles {
+                                handle.await.expect("remotely spawned task failed");
+                            }
+                        }
+                    });
+                })
+            }
         }
     };
 }
