@@ -506,3 +506,130 @@ fn runtimes_with_a_seed_build_and_run() {
         assert_eq!(rt.block_on(rt.spawn(async { 5 })).unwrap(), 5);
     }
 }
+
+/// Runs `f` on its own thread; fails the test if it has not returned within a minute (these
+/// cases used to hang).
+fn fails_if_it_hangs(f: impl FnOnce() + Send + 'static) {
+    let (done_tx, done_rx) = mpsc::channel();
+    let runner = thread::spawn(move || {
+        f();
+        let _ = done_tx.send(());
+    });
+    match done_rx.recv_timeout(Duration::from_secs(60)) {
+        Ok(()) => runner.join().unwrap(),
+        Err(mpsc::RecvTimeoutError::Disconnected) => {
+            panic::resume_unwind(runner.join().unwrap_err())
+        }
+        Err(mpsc::RecvTimeoutError::Timeout) => panic!("hung"),
+    }
+}
+
+#[test]
+fn event_interval_one_still_runs_tasks() {
+    fails_if_it_hangs(|| {
+        let rt = Builder::new_multi_thread()
+            .worker_threads(2)
+            .event_interval(1)
+            .build()
+            .unwrap();
+        assert_eq!(rt.block_on(rt.spawn(async { 7 })).unwrap(), 7);
+    });
+}
+
+#[test]
+fn the_inject_queue_gets_its_turn_when_event_interval_divides_the_global_interval() {
+    fails_if_it_hangs(|| {
+        // One worker kept busy by a task that yields forever: only the forced look at the
+        // inject queue (every 61 ticks, which is also the maintenance interval) can run a
+        // task spawned from outside.
+        let rt = Builder::new_multi_thread()
+            .worker_threads(1)
+            .global_queue_interval(61)
+            .event_interval(61)
+            .build()
+            .unwrap();
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (started_tx, started_rx) = oneshot::channel::<()>();
+        let spinner = rt.spawn({
+            let stop = stop.clone();
+            async move {
+                started_tx.send(()).unwrap();
+                while !stop.load(Ordering::SeqCst) {
+                    task::yield_now().await;
+                }
+            }
+        });
+        rt.block_on(async {
+            // Spawned only once the spinner runs, so it waits in the inject queue while the
+            // worker's own queue never empties.
+            started_rx.await.unwrap();
+            let outside = eddy::spawn({
+                let stop = stop.clone();
+                async move { stop.store(true, Ordering::SeqCst) }
+            });
+            outside.await.unwrap();
+            spinner.await.unwrap();
+        });
+    });
+}
+
+#[test]
+fn shutdown_timeout_returns_while_a_task_blocks_in_place() {
+    fails_if_it_hangs(|| {
+        let rt = rt(2);
+        let (entered_tx, entered_rx) = mpsc::channel::<()>();
+        let (release_tx, release_rx) = mpsc::channel::<()>();
+        rt.spawn(async move {
+            task::block_in_place(move || {
+                entered_tx.send(()).unwrap();
+                let _ = release_rx.recv();
+            });
+        });
+        entered_rx.recv().unwrap();
+        // Must come back although the closure still blocks.
+        rt.shutdown_timeout(Duration::from_millis(100));
+        drop(release_tx);
+    });
+}
+
+#[test]
+fn deferred_wakes_are_not_stranded_by_block_in_place() {
+    fails_if_it_hangs(|| {
+        // One worker. The first task runs out of budget (its wake is deferred on the worker's
+        // thread); the second then blocks in place until the first finishes, which it can only
+        // do if its deferred wake moved on with the core.
+        let rt = rt(1);
+        let (done_tx, done_rx) = mpsc::channel::<()>();
+        let first = rt.spawn(async move {
+            for _ in 0..300 {
+                task::consume_budget().await;
+            }
+            done_tx.send(()).unwrap();
+        });
+        let second = rt.spawn(async move {
+            task::block_in_place(move || {
+                done_rx
+                    .recv_timeout(Duration::from_secs(30))
+                    .expect("the budget-exhausted task was stranded")
+            });
+        });
+        rt.block_on(async {
+            first.await.unwrap();
+            second.await.unwrap();
+        });
+    });
+}
+
+#[test]
+fn many_block_in_place_calls_do_not_keep_finished_threads() {
+    // Each call may start a thread; finished ones are reaped, so this does not run out of
+    // memory mappings (it used to keep every stack until shutdown).
+    let rt = rt(2);
+    rt.block_on(rt.spawn(async {
+        for _ in 0..2_000 {
+            task::block_in_place(|| ());
+            task::yield_now().await;
+        }
+    }))
+    .unwrap();
+}

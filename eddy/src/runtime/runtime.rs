@@ -134,9 +134,12 @@ impl Runtime {
     /// Shuts the runtime down, waiting at most `duration` for blocking closures that are still
     /// running (they are left to finish on their own).
     pub fn shutdown_timeout(mut self, duration: Duration) {
-        // Tasks first, as in `Drop`: a blocking closure may be waiting on one of them.
+        // Tasks first, as in `Drop`: a blocking closure may be waiting on one of them. One
+        // deadline for both steps, so the whole call takes about `duration` at most.
+        let started = std::time::Instant::now();
         self.shutdown_scheduler(Some(duration));
-        self.blocking_pool.shutdown(Some(duration));
+        let left = duration.saturating_sub(started.elapsed());
+        self.blocking_pool.shutdown(Some(left));
     }
 
     /// Shuts the runtime down without waiting for blocking closures. Allowed inside an

@@ -51,8 +51,13 @@ impl MultiThread {
             return;
         }
         let deadline = timeout.map(|timeout| Instant::now() + timeout);
-        if handle.shared.wait_stopped(deadline) {
-            for join in threads {
+        if !handle.shared.wait_stopped(deadline) {
+            return;
+        }
+        for join in threads {
+            // With a timeout, a thread still busy (a task's `block_in_place` closure) is left
+            // to finish on its own, as the blocking pool leaves its closures.
+            if deadline.is_none() || join.is_finished() {
                 // A worker's own panics are bugs that were already reported; do not add one.
                 let _ = join.join();
             }

@@ -250,7 +250,11 @@ fn spawn_worker_thread(handle: &Arc<Handle>, index: usize) -> io::Result<()> {
             quietly(|| hook());
         }
     })?;
-    handle.shared.thread_joins.lock().push(join);
+    let mut joins = handle.shared.thread_joins.lock();
+    // Reap threads that already ended (each `block_in_place` starts one): an exited thread
+    // that is never joined keeps its stack mapped.
+    joins.retain(|join| !join.is_finished());
+    joins.push(join);
     Ok(())
 }
 
@@ -332,6 +336,9 @@ impl Context {
     /// be started, in which case `f` simply blocks this worker).
     fn hand_off_core(&self) -> Option<usize> {
         let shared = self.shared();
+        // Wakes deferred on this thread would otherwise wait for the blocking closure: run
+        // them now (into this core's LIFO slot, flushed to the queue below).
+        self.defer.wake();
         let mut core = self.core.try_borrow_mut().ok()?.take()?;
         // The LIFO task would be stuck with the core until the new thread runs: make it
         // stealable now.
@@ -357,7 +364,12 @@ impl Context {
             return;
         };
         if slot.is_none() {
-            *slot = self.shared().remotes[index].handoff.lock().take();
+            let shared = self.shared();
+            *slot = shared.remotes[index].handoff.lock().take();
+            if let Some(core) = slot.as_mut() {
+                shared.worker_metrics[index].set_thread_id(Some(std::thread::current().id()));
+                core.metrics.start_processing();
+            }
         }
     }
 
@@ -381,8 +393,13 @@ impl Context {
                 break;
             }
             if tick % event_interval == 0 {
+                // Maintenance, then this tick's task as usual: skipping the task would make
+                // `event_interval(1)` run nothing, and would skip the forced look at the inject
+                // queue whenever `event_interval` divides `global_queue_interval`.
                 self.maintenance();
-                continue;
+                if self.with_core(|core| core.is_shutdown) {
+                    break;
+                }
             }
             let shared = self.shared();
             if let Some(task) = self.with_core(|core| core.next_task(shared)) {
@@ -887,6 +904,7 @@ impl FastRand {
 
     /// A number in `0..n`.
     fn below(&mut self, n: usize) -> usize {
-        ((self.next() >> 32) as usize * n) >> 32
+        // In u64, so it neither overflows nor over-shifts on 32-bit targets.
+        (((self.next() >> 32) * n as u64) >> 32) as usize
     }
 }
