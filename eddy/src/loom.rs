@@ -179,3 +179,17 @@ pub(crate) use std::sync::Arc as StdArc;
 /// these counters take part in no protocol (only uniqueness matters), so they are std's in both
 /// builds.
 pub(crate) use std::sync::atomic::AtomicU64 as StaticAtomicU64;
+
+/// Whether a thread has ended (std's `JoinHandle::is_finished`). loom's handles cannot tell;
+/// no loom model starts runtime worker threads, so there it answers "not yet".
+pub(crate) fn thread_is_finished<T>(join: &thread::JoinHandle<T>) -> bool {
+    #[cfg(not(loom))]
+    {
+        join.is_finished()
+    }
+    #[cfg(loom)]
+    {
+        let _ = join;
+        false
+    }
+}

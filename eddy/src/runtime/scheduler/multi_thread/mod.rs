@@ -57,7 +57,7 @@ impl MultiThread {
         for join in threads {
             // With a timeout, a thread still busy (a task's `block_in_place` closure) is left
             // to finish on its own, as the blocking pool leaves its closures.
-            if deadline.is_none() || join.is_finished() {
+            if deadline.is_none() || crate::loom::thread_is_finished(&join) {
                 // A worker's own panics are bugs that were already reported; do not add one.
                 let _ = join.join();
             }

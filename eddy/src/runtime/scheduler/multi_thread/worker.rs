@@ -253,7 +253,7 @@ fn spawn_worker_thread(handle: &Arc<Handle>, index: usize) -> io::Result<()> {
     let mut joins = handle.shared.thread_joins.lock();
     // Reap threads that already ended (each `block_in_place` starts one): an exited thread
     // that is never joined keeps its stack mapped.
-    joins.retain(|join| !join.is_finished());
+    joins.retain(|join| !crate::loom::thread_is_finished(join));
     joins.push(join);
     Ok(())
 }
