@@ -42,6 +42,7 @@
 pub(crate) mod loom;
 pub mod runtime;
 pub mod task;
+pub mod time;
 pub(crate) mod util;
 
 pub use task::spawn;

@@ -18,6 +18,7 @@ mod rng_seed;
 mod runtime;
 pub(crate) mod scheduler;
 pub(crate) mod task;
+pub(crate) mod time;
 
 #[cfg(test)]
 mod tests;

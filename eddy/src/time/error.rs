@@ -1,0 +1,1 @@
+//! Time errors (skeleton; filled in by the time-facade work).

@@ -1,0 +1,1 @@
+//! Timeouts (skeleton).
