@@ -26,9 +26,10 @@
 //! |-------------|-------------------------------------------------------------------------|
 //! | [`runtime`] | current-thread, multi-thread and local runtimes, `Handle`, enter guards, the blocking pool, `RuntimeMetrics` |
 //! | [`task`]    | `spawn`, `spawn_blocking`, `block_in_place`, `spawn_local`, `LocalSet`, `JoinSet`, `task_local!`, `JoinHandle`, `AbortHandle`, `JoinError`, task ids, `yield_now`, coop budget |
+//! | [`time`]    | `sleep`, `timeout`, `interval`, `Instant`, and a clock that tests can pause (`pause`, `advance`, auto-advance) |
 //! | [`main`], [`test`] | `#[eddy::main]` and `#[eddy::test]`: an `async fn` run on a runtime       |
 //!
-//! Timers, IO, signals, task hooks and task dumps follow.
+//! IO, signals, task hooks and task dumps follow.
 //!
 //! # Cargo features
 //!

@@ -180,6 +180,9 @@ pub(crate) use std::sync::Arc as StdArc;
 /// builds.
 pub(crate) use std::sync::atomic::AtomicU64 as StaticAtomicU64;
 
+/// A process-wide flag in a `static`, for the same reason (the clock's "was time ever paused").
+pub(crate) use std::sync::atomic::AtomicBool as StaticAtomicBool;
+
 /// Whether a thread has ended (std's `JoinHandle::is_finished`). loom's handles cannot tell;
 /// no loom model starts runtime worker threads, so there it answers "not yet".
 pub(crate) fn thread_is_finished<T>(join: &thread::JoinHandle<T>) -> bool {

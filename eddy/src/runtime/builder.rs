@@ -7,7 +7,8 @@ use crate::runtime::scheduler::multi_thread::{self, MultiThread};
 use crate::runtime::scheduler::{self, current_thread::CurrentThread};
 use crate::runtime::RngSeed;
 use crate::runtime::{
-    driver::Driver, Handle, LocalOptions, LocalRuntime, Runtime, RuntimeScheduler,
+    driver::{self, Driver},
+    Handle, LocalOptions, LocalRuntime, Runtime, RuntimeScheduler,
 };
 use crate::util::error;
 use std::fmt;
@@ -117,8 +118,8 @@ impl Builder {
 
     /// Enables every driver: IO and time.
     ///
-    /// The IO and time drivers are not part of eddy yet; the choice is recorded and takes
-    /// effect when they land.
+    /// The IO driver is not part of eddy yet; that half of the choice is recorded and takes
+    /// effect when it lands.
     pub fn enable_all(&mut self) -> &mut Self {
         self.enable_io().enable_time()
     }
@@ -129,13 +130,19 @@ impl Builder {
         self
     }
 
-    /// Enables the time driver (recorded; the driver is not part of eddy yet).
+    /// Enables the time driver: [`time::sleep`](crate::time::sleep), timeouts and intervals.
+    /// Without it, creating a timer panics.
     pub fn enable_time(&mut self) -> &mut Self {
         self.enable_time = true;
         self
     }
 
-    /// Starts the runtime's clock paused (recorded; the time driver is not part of eddy yet).
+    /// Starts the runtime's clock paused, as if [`time::pause`](crate::time::pause) had been
+    /// called first thing: time then moves only by [`time::advance`](crate::time::advance), or
+    /// by jumping to the next timer when the runtime has nothing else to do.
+    ///
+    /// Only a current-thread runtime's clock can be paused: building a multi-thread runtime
+    /// with `start_paused(true)` panics.
     pub fn start_paused(&mut self, start_paused: bool) -> &mut Self {
         self.start_paused = start_paused;
         self
@@ -302,6 +309,10 @@ impl Builder {
     }
 
     /// Builds the runtime.
+    ///
+    /// # Panics
+    /// Panics if `start_paused(true)` was asked of a multi-thread runtime.
+    #[track_caller]
     pub fn build(&mut self) -> io::Result<Runtime> {
         match self.kind {
             Kind::CurrentThread => self.build_current_thread(None),
@@ -361,8 +372,19 @@ impl Builder {
         }
     }
 
+    fn driver_cfg(&self, flavor: Kind, timer_shards: usize) -> driver::Cfg {
+        driver::Cfg {
+            enable_time: self.enable_time,
+            enable_pausing: matches!(flavor, Kind::CurrentThread),
+            start_paused: self.start_paused,
+            timer_shards,
+        }
+    }
+
+    #[track_caller]
     fn build_multi_thread(&mut self) -> io::Result<Runtime> {
-        let (driver, driver_handle) = Driver::new();
+        let num_workers = self.num_workers();
+        let (driver, driver_handle) = Driver::new(self.driver_cfg(Kind::MultiThread, num_workers));
         let blocking_pool = self.blocking_pool();
         let threads = multi_thread::ThreadConfig {
             thread_name: self.thread_name.clone(),
@@ -371,7 +393,7 @@ impl Builder {
             before_stop: self.before_stop.clone(),
         };
         let settings = multi_thread::Settings {
-            num_workers: self.num_workers(),
+            num_workers,
             config: self.config(),
             disable_lifo_slot: self.disable_lifo_slot,
             name: self.name.clone(),
@@ -394,8 +416,9 @@ impl Builder {
         ))
     }
 
+    #[track_caller]
     fn build_current_thread(&mut self, local_tid: Option<ThreadId>) -> io::Result<Runtime> {
-        let (driver, driver_handle) = Driver::new();
+        let (driver, driver_handle) = Driver::new(self.driver_cfg(Kind::CurrentThread, 1));
         let blocking_pool = self.blocking_pool();
         let config = self.config();
         let (scheduler, handle) = CurrentThread::new(

@@ -61,21 +61,25 @@ impl ParkThread {
     }
 
     /// Blocks until unparked or `timeout` elapses. A zero timeout only consumes a pending
-    /// notification: no lock, no syscall.
-    pub(crate) fn park_timeout(&mut self, timeout: Duration) {
-        self.inner.park(Some(timeout));
+    /// notification: no lock, no syscall. Returns whether an unpark was consumed (the time
+    /// driver's auto-advance must not jump the paused clock past a wake-up).
+    pub(crate) fn park_timeout(&mut self, timeout: Duration) -> bool {
+        self.inner.park(Some(timeout))
     }
 }
 
 impl Inner {
-    fn park(&self, timeout: Option<Duration>) {
+    /// Returns whether an unpark was consumed (rather than the timeout elapsing).
+    fn park(&self, timeout: Option<Duration>) -> bool {
         if self
             .state
             .compare_exchange(NOTIFIED, EMPTY, Ordering::Acquire, Ordering::Acquire)
             .is_ok()
-            || timeout == Some(Duration::ZERO)
         {
-            return;
+            return true;
+        }
+        if timeout == Some(Duration::ZERO) {
+            return false;
         }
         let mut guard = self.mutex.lock();
         match self
@@ -86,7 +90,7 @@ impl Inner {
             Err(NOTIFIED) => {
                 // Arrived while we took the lock.
                 self.state.swap(EMPTY, Ordering::Acquire);
-                return;
+                return true;
             }
             Err(actual) => panic!("inconsistent park state: {actual}"),
         }
@@ -99,8 +103,7 @@ impl Inner {
                     if now >= deadline {
                         // Timed out: leave PARKED. A notification that raced in is consumed,
                         // which is fine: the caller re-checks its work after any park.
-                        self.state.swap(EMPTY, Ordering::Acquire);
-                        return;
+                        return self.state.swap(EMPTY, Ordering::Acquire) == NOTIFIED;
                     }
                     guard = self.condvar.wait_timeout(guard, deadline - now).0;
                 }
@@ -110,7 +113,7 @@ impl Inner {
                 .compare_exchange(NOTIFIED, EMPTY, Ordering::Acquire, Ordering::Acquire)
                 .is_ok()
             {
-                return;
+                return true;
             }
             // Spurious wake-up: keep waiting.
         }

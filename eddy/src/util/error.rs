@@ -99,3 +99,28 @@ pub(crate) const BLOCK_IN_PLACE_NOT_MULTI_THREAD: &str =
     "can call blocking only when running on the multi-threaded runtime: on a current-thread \
      runtime or inside a `LocalSet` the thread cannot hand its tasks to another one; use \
      `spawn_blocking` there instead";
+
+/// A timer created on a runtime built without the time driver.
+pub(crate) const TIMERS_DISABLED: &str =
+    "An eddy runtime context was found, but timers are disabled. \
+     Call `enable_time` (or `enable_all`) on the runtime builder to enable timers.";
+
+/// A timer polled after its runtime shut down.
+pub(crate) const TIMER_SHUTDOWN: &str =
+    "An eddy runtime context was found, but it is being shutdown: \
+     timers stop when their runtime shuts down; keep the runtime alive while its timers are in use";
+
+/// `time::pause` on a runtime whose clock cannot be frozen.
+pub(crate) const PAUSE_MULTI_THREAD: &str =
+    "`time::pause()` requires the `current_thread` eddy runtime. \
+     This is the default Runtime used by `#[eddy::test]`.";
+
+/// `time::pause` on a frozen clock.
+pub(crate) const TIME_ALREADY_FROZEN: &str = "time is already frozen";
+
+/// `time::resume` or `time::advance` on a running clock.
+pub(crate) const TIME_NOT_FROZEN: &str = "time is not frozen: call `time::pause()` first";
+
+/// `time::pause`, `resume` or `advance` with no runtime on this thread.
+pub(crate) const TIME_FROZEN_OUTSIDE_RUNTIME: &str =
+    "time cannot be frozen from outside the eddy runtime: call it inside `block_on` or a task";

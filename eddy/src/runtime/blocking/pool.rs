@@ -16,6 +16,7 @@ use super::task::BlockingTask;
 use crate::loom::{thread, Arc, Condvar, Mutex};
 use crate::runtime::config::{Callback, ThreadNameFn};
 use crate::runtime::task::{self, JoinHandle, UnownedTask};
+use crate::runtime::time::clock::AutoAdvanceInhibitor;
 use crate::runtime::{context, scheduler};
 use crate::util::error;
 use crate::util::panic::quietly;
@@ -54,8 +55,29 @@ struct Inner {
 
 type Task = UnownedTask<BlockingSchedule>;
 
+/// A blocking task waiting for a thread, with what holds its runtime's paused clock back until
+/// it has run: a runtime waiting for a blocking task only looks idle, and must not jump its
+/// clock to the next timer meanwhile.
+struct Queued {
+    task: Task,
+    inhibitor: Option<AutoAdvanceInhibitor>,
+}
+
+impl Queued {
+    fn run(self) {
+        self.task.run();
+        // Only now: the task's completion has already woken its JoinHandle, so the runtime
+        // is not idle when the driver looks again.
+        drop(self.inhibitor);
+    }
+
+    fn shutdown(self) {
+        self.task.shutdown();
+    }
+}
+
 struct Shared {
-    queue: VecDeque<Task>,
+    queue: VecDeque<Queued>,
     num_threads: usize,
     num_idle: usize,
     num_notify: usize,
@@ -151,13 +173,17 @@ impl Spawner {
     }
 
     fn spawn_task(&self, task: Task, rt: &scheduler::Handle) {
+        let queued = Queued {
+            task,
+            inhibitor: rt.driver().inhibit_auto_advance(),
+        };
         let mut shared = self.inner.shared.lock();
         if shared.shutdown {
             drop(shared);
-            task.shutdown();
+            queued.shutdown();
             return;
         }
-        shared.queue.push_back(task);
+        shared.queue.push_back(queued);
         if shared.num_idle > 0 {
             shared.num_idle -= 1;
             shared.num_notify += 1;

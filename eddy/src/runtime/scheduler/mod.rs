@@ -9,7 +9,7 @@ pub(crate) mod inject;
 pub(crate) mod multi_thread;
 
 use crate::loom::StdArc as Arc;
-use crate::runtime::{blocking, RuntimeFlavor, WorkerMetrics};
+use crate::runtime::{blocking, driver, RuntimeFlavor, WorkerMetrics};
 use crate::task::{Id, JoinHandle};
 use std::future::Future;
 use std::task::Waker;
@@ -66,6 +66,14 @@ impl Handle {
         match self {
             Handle::CurrentThread(handle) => &handle.blocking_spawner,
             Handle::MultiThread(handle) => &handle.blocking_spawner,
+        }
+    }
+
+    /// The driver's waking side: its clock and timers.
+    pub(crate) fn driver(&self) -> &driver::Handle {
+        match self {
+            Handle::CurrentThread(handle) => &handle.driver,
+            Handle::MultiThread(handle) => handle.driver(),
         }
     }
 

@@ -2,13 +2,20 @@
 //! shared driver or on its own condvar, and whichever of two workers holds the driver.
 
 use crate::loom::{thread, Arc, AtomicBool, Ordering};
-use crate::runtime::driver::Driver;
+use crate::runtime::driver::{self, Driver};
 use crate::runtime::scheduler::multi_thread::park::{Parker, SharedDriver};
+
+const NO_TIMERS: driver::Cfg = driver::Cfg {
+    enable_time: false,
+    enable_pausing: false,
+    start_paused: false,
+    timer_shards: 1,
+};
 
 #[test]
 fn loom_park_unpark_from_another_thread() {
     loom::model(|| {
-        let (driver, handle) = Driver::new();
+        let (driver, handle) = Driver::new(NO_TIMERS);
         let shared = SharedDriver::new(driver, handle);
         let mut parker = Parker::new(shared);
         let unparker = parker.unparker();
@@ -34,7 +41,7 @@ fn loom_park_two_workers_share_the_driver() {
     let mut builder = loom::model::Builder::new();
     builder.preemption_bound = Some(2);
     builder.check(|| {
-        let (driver, handle) = Driver::new();
+        let (driver, handle) = Driver::new(NO_TIMERS);
         let shared = SharedDriver::new(driver, handle);
         let ready = Arc::new([AtomicBool::new(false), AtomicBool::new(false)]);
 

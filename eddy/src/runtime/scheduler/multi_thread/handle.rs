@@ -3,7 +3,7 @@
 use super::worker::Shared;
 use crate::loom::StdArc as Arc;
 use crate::runtime::task::{self, JoinHandle, Schedule};
-use crate::runtime::{blocking, WorkerMetrics};
+use crate::runtime::{blocking, driver, WorkerMetrics};
 use crate::util::error;
 use std::fmt;
 use std::future::Future;
@@ -29,6 +29,11 @@ impl Handle {
             <Arc<Handle> as Schedule>::schedule(notified);
         }
         join
+    }
+
+    /// The driver's waking side: its clock and timers.
+    pub(crate) fn driver(&self) -> &driver::Handle {
+        self.shared.driver.handle()
     }
 
     /// For `block_on`: panics if a task panicked under `UnhandledPanic::ShutdownRuntime`;

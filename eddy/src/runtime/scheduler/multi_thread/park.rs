@@ -55,6 +55,11 @@ impl SharedDriver {
         })
     }
 
+    /// The waking side of the driver, which also reaches its clock and timers.
+    pub(crate) fn handle(&self) -> &driver::Handle {
+        &self.handle
+    }
+
     /// Shuts the driver down (the last worker to stop does this).
     pub(crate) fn shutdown(&self) {
         if let Some(mut driver) = self.driver.lock().take() {

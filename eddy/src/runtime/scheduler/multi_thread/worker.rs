@@ -70,7 +70,7 @@ pub(crate) struct Shared {
     shutdown_cores: Mutex<Vec<BoxedCore>>,
     /// Signalled when the last worker has stopped.
     all_stopped: Condvar,
-    driver: Arc<SharedDriver>,
+    pub(super) driver: Arc<SharedDriver>,
     config: Config,
     disable_lifo_slot: bool,
     /// How worker threads start, also the ones `block_in_place` adds.
