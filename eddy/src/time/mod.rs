@@ -30,4 +30,4 @@ pub use instant::Instant;
 
 pub use sleep::{sleep, sleep_until, Sleep};
 pub use std::time::Duration;
-
+pub use timeout::{timeout, timeout_at, Timeout};

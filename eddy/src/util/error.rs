@@ -99,3 +99,16 @@ pub(crate) const BLOCK_IN_PLACE_NOT_MULTI_THREAD: &str =
     "can call blocking only when running on the multi-threaded runtime: on a current-thread \
      runtime or inside a `LocalSet` the thread cannot hand its tasks to another one; use \
      `spawn_blocking` there instead";
+
+/// The `Display` text of `time::error::Elapsed`: a `Timeout` reached its deadline first.
+pub(crate) const TIMEOUT_ELAPSED: &str = "deadline has elapsed";
+
+/// The `Display` text of `time::error::Error::shutdown()`: the runtime owning the timer is gone.
+pub(crate) const TIMER_SHUTDOWN: &str =
+    "the timer is shutdown, must be called from the context of an eddy runtime";
+
+/// The `Display` text of `time::error::Error::at_capacity()`.
+pub(crate) const TIMER_AT_CAPACITY: &str = "timer is at capacity and cannot create a new entry";
+
+/// The `Display` text of `time::error::Error::invalid()`: a deadline past the wheel's horizon.
+pub(crate) const TIMER_INVALID: &str = "timer duration exceeds maximum duration";
