@@ -27,6 +27,7 @@ mod timeout;
 
 pub use clock::{advance, pause, resume};
 pub use instant::Instant;
+pub use interval::{interval, interval_at, Interval, MissedTickBehavior};
 
 pub use sleep::{sleep, sleep_until, Sleep};
 pub use std::time::Duration;

@@ -112,3 +112,6 @@ pub(crate) const TIMER_AT_CAPACITY: &str = "timer is at capacity and cannot crea
 
 /// The `Display` text of `time::error::Error::invalid()`: a deadline past the wheel's horizon.
 pub(crate) const TIMER_INVALID: &str = "timer duration exceeds maximum duration";
+
+/// `time::interval` or `time::interval_at` with a zero period (it would tick forever at once).
+pub(crate) const INTERVAL_PERIOD_ZERO: &str = "`period` must be non-zero.";
