@@ -392,3 +392,77 @@ impl Interval {
         self.period
     }
 }
+
+// The schedule arithmetic alone, without a runtime: the integration tests in
+// `tests/time_interval.rs` check the same through real ticks on a paused clock.
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+
+    fn ms(millis: u64) -> Duration {
+        Duration::from_millis(millis)
+    }
+
+    #[test]
+    fn next_deadline_for_each_behavior() {
+        let start = Instant::now();
+        let scheduled = start + ms(100);
+        let now = start + ms(350);
+        let next = |behavior: MissedTickBehavior| behavior.next_deadline(scheduled, now, ms(100));
+        assert_eq!(next(MissedTickBehavior::Burst), start + ms(200));
+        assert_eq!(next(MissedTickBehavior::Delay), start + ms(450));
+        // 250 ms late: 350 + 100 - (250 mod 100).
+        assert_eq!(next(MissedTickBehavior::Skip), start + ms(400));
+    }
+
+    #[test]
+    fn skip_when_late_by_whole_periods_or_by_fractions_of_a_millisecond() {
+        let start = Instant::now();
+        let skip = MissedTickBehavior::Skip;
+        let period = ms(100);
+        assert_eq!(
+            skip.next_deadline(start, start + ms(200), period),
+            start + ms(300)
+        );
+        let late = Duration::from_nanos(123_456_789);
+        assert_eq!(
+            skip.next_deadline(start, start + late, period),
+            start + late + period - Duration::from_nanos(23_456_789)
+        );
+        // A period longer than `u64::MAX` nanoseconds (some 585 years; `Instant` reaches that
+        // far on the platforms eddy runs on): the next tick is the scheduled one plus a period.
+        let long = Duration::from_secs(u64::MAX / 1_000_000_000 + 1);
+        assert_eq!(
+            skip.next_deadline(start, start + ms(10), long),
+            start + long
+        );
+    }
+
+    #[test]
+    fn overflowing_deadlines_become_the_far_future() {
+        let start = Instant::now();
+        for behavior in [
+            MissedTickBehavior::Burst,
+            MissedTickBehavior::Delay,
+            MissedTickBehavior::Skip,
+        ] {
+            let next = behavior.next_deadline(start, start + ms(10), Duration::MAX);
+            let far = next - start;
+            // `far_future` is read after `start`, so it lies at least 30 years after it.
+            assert!(
+                far >= Duration::from_secs(86_400 * 365 * 30),
+                "{behavior:?}"
+            );
+            assert!(far < Duration::from_secs(86_400 * 365 * 31), "{behavior:?}");
+        }
+    }
+
+    #[test]
+    fn nanos_round_trip() {
+        for nanos in [0, 1, 999_999_999, 1_000_000_000, 123_456_789_012] {
+            assert_eq!(duration_from_nanos(nanos).as_nanos(), nanos);
+        }
+        let max = Duration::MAX.as_nanos();
+        assert_eq!(duration_from_nanos(max), Duration::MAX);
+    }
+}
