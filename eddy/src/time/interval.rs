@@ -266,6 +266,9 @@ impl Interval {
         } else {
             add_or_far_future(scheduled, self.period)
         };
+        // `reset` registers the timer again, with the waker of this poll: if the interval is
+        // not polled again before `next`, that task gets one spurious wake-up at `next`. A
+        // reset that leaves registration to the next poll would avoid it; `Sleep` has none yet.
         self.delay.as_mut().reset(next);
         Poll::Ready(scheduled)
     }
