@@ -4,16 +4,19 @@
 //! Each function starts its pool when the `Runner` is built; the pool's threads stop when the
 //! `Runner` is dropped, so starting and stopping stays outside the timed region.
 
+use std::hint::black_box;
 use std::sync::Arc;
 use std::thread;
 
-use smol::{Executor, Task};
+use smol::{Executor, Task, Timer};
 use tokio::sync::{oneshot, watch};
 
 use crate::remote::RemoteThread;
+use crate::smol_rt::timeout;
 use crate::suite::{
-    Runner, BLOCKING_CALLS, CHAIN_LENGTH, MULTI_THREAD_WORKERS, PING_PONGS, REMOTE_TASKS,
-    SPAWN_MANY_TASKS, YIELDS_PER_TASK, YIELD_TASKS,
+    sleep_durations, Runner, BLOCKING_CALLS, CHAIN_LENGTH, DROPPED_SLEEPS, MULTI_THREAD_WORKERS,
+    PING_PONGS, READY_TIMEOUTS, REMOTE_TASKS, SPAWN_MANY_TASKS, UNFIRED_TIMER, YIELDS_PER_TASK,
+    YIELD_TASKS,
 };
 
 /// An executor and the threads that run it.
@@ -219,6 +222,55 @@ pub(crate) fn remote_spawn_from(threads: usize) -> Runner {
                 for task in tasks_rx.await.expect("remote thread dropped the tasks") {
                     task.await;
                 }
+            }
+        });
+    })
+}
+
+/// A task spawns `SLEEPING_TASKS` tasks on the pool, each waiting once on a `Timer` for its
+/// duration from `sleep_durations` (1 to 5 ms), then awaits them all.
+pub(crate) fn sleep_many() -> Runner {
+    let pool = Pool::start();
+    let durations = sleep_durations();
+    Box::new(move || {
+        let executor = Arc::clone(&pool.executor);
+        let durations = Arc::clone(&durations);
+        pool.block_on(async move {
+            let tasks: Vec<Task<()>> = durations
+                .iter()
+                .map(|&duration| {
+                    executor.spawn(async move {
+                        Timer::after(duration).await;
+                    })
+                })
+                .collect();
+            for task in tasks {
+                task.await;
+            }
+        });
+    })
+}
+
+/// One task on the pool awaits `READY_TIMEOUTS` timeouts, each around a ready future.
+pub(crate) fn timeout_ready() -> Runner {
+    let pool = Pool::start();
+    Box::new(move || {
+        pool.block_on(async {
+            for i in 0..READY_TIMEOUTS {
+                let output = timeout(UNFIRED_TIMER, std::future::ready(i)).await;
+                black_box(output.expect("a ready future timed out"));
+            }
+        });
+    })
+}
+
+/// One task on the pool creates `DROPPED_SLEEPS` timers and drops each without polling it.
+pub(crate) fn sleep_create_drop() -> Runner {
+    let pool = Pool::start();
+    Box::new(move || {
+        pool.block_on(async {
+            for _ in 0..DROPPED_SLEEPS {
+                drop(black_box(Timer::after(UNFIRED_TIMER)));
             }
         });
     })

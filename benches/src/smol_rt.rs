@@ -10,16 +10,19 @@
 //! Each function builds its executor up front and returns a
 //! [`Runner`] that owns it, as the Tokio-API versions do.
 
+use std::future::Future;
+use std::hint::black_box;
 use std::rc::Rc;
 use std::sync::Arc;
+use std::time::Duration;
 
-use smol::{Executor, LocalExecutor, Task};
+use smol::{Executor, LocalExecutor, Task, Timer};
 use tokio::sync::oneshot;
 
 use crate::remote::RemoteThread;
 use crate::suite::{
-    Runner, BLOCKING_CALLS, CHAIN_LENGTH, PING_PONGS, REMOTE_TASKS, SPAWN_MANY_TASKS,
-    YIELDS_PER_TASK, YIELD_TASKS,
+    sleep_durations, Runner, BLOCKING_CALLS, CHAIN_LENGTH, DROPPED_SLEEPS, PING_PONGS,
+    READY_TIMEOUTS, REMOTE_TASKS, SPAWN_MANY_TASKS, UNFIRED_TIMER, YIELDS_PER_TASK, YIELD_TASKS,
 };
 
 /// An executor for the current thread, shareable with the tasks it runs.
@@ -175,6 +178,69 @@ pub(crate) fn local_spawn_many() -> Runner {
                 .collect();
             for task in tasks {
                 task.await;
+            }
+        })));
+    })
+}
+
+/// smol's counterpart of Tokio's `timeout`: `future` raced against a `Timer`, the future polled
+/// first; `None` when the timer wins. The timer is created before the race starts, as Tokio
+/// creates its `Sleep` when `timeout` is called (`or` would not even create it otherwise, when
+/// the future is ready at once).
+pub(crate) async fn timeout<F: Future>(duration: Duration, future: F) -> Option<F::Output> {
+    let timer = Timer::after(duration);
+    smol::future::or(async { Some(future.await) }, async {
+        timer.await;
+        None
+    })
+    .await
+}
+
+/// A task spawns `SLEEPING_TASKS` tasks, each waiting once on a `Timer` for its duration from
+/// `sleep_durations` (1 to 5 ms), then awaits them all.
+pub(crate) fn sleep_many() -> Runner {
+    let executor: SharedLocalExecutor = Rc::new(LocalExecutor::new());
+    let durations = sleep_durations();
+    Box::new(move || {
+        let task_executor = Rc::clone(&executor);
+        let durations = Arc::clone(&durations);
+        smol::block_on(executor.run(executor.spawn(async move {
+            let tasks: Vec<Task<()>> = durations
+                .iter()
+                .map(|&duration| {
+                    task_executor.spawn(async move {
+                        Timer::after(duration).await;
+                    })
+                })
+                .collect();
+            for task in tasks {
+                task.await;
+            }
+        })));
+    })
+}
+
+/// One task awaits `READY_TIMEOUTS` timeouts (see [`timeout`]), each around a future that is
+/// already ready.
+pub(crate) fn timeout_ready() -> Runner {
+    let executor = LocalExecutor::new();
+    Box::new(move || {
+        smol::block_on(executor.run(executor.spawn(async {
+            for i in 0..READY_TIMEOUTS {
+                let output = timeout(UNFIRED_TIMER, std::future::ready(i)).await;
+                black_box(output.expect("a ready future timed out"));
+            }
+        })));
+    })
+}
+
+/// One task creates `DROPPED_SLEEPS` timers and drops each without polling it.
+pub(crate) fn sleep_create_drop() -> Runner {
+    let executor = LocalExecutor::new();
+    Box::new(move || {
+        smol::block_on(executor.run(executor.spawn(async {
+            for _ in 0..DROPPED_SLEEPS {
+                drop(black_box(Timer::after(UNFIRED_TIMER)));
             }
         })));
     })

@@ -12,6 +12,8 @@
 //! workload functions.
 
 use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
 
 use crate::smol_mt;
 use crate::smol_rt;
@@ -33,6 +35,32 @@ pub(crate) const BLOCKING_CALLS: usize = 1_000;
 pub(crate) const REMOTE_TASKS: usize = 10_000;
 /// Worker threads of the multi-thread contenders: one per core of the reference machine.
 pub(crate) const MULTI_THREAD_WORKERS: usize = 2;
+/// Tasks in `timers_sleep_many`, each sleeping once.
+pub(crate) const SLEEPING_TASKS: usize = 100_000;
+/// Shortest sleep of `timers_sleep_many`, in microseconds.
+const SLEEP_MIN_MICROS: u64 = 1_000;
+/// Longest sleep of `timers_sleep_many`, in microseconds.
+const SLEEP_MAX_MICROS: u64 = 5_000;
+/// Seed of the generator that draws the sleeps of `timers_sleep_many`: every contender and every
+/// run sleeps the same durations.
+const SLEEP_SEED: u64 = 0x5EED_71E5;
+/// `timeout` calls (each on a future that is already ready) in `timers_timeout_ready`.
+pub(crate) const READY_TIMEOUTS: usize = 1_000_000;
+/// Timers created and dropped unpolled in `timers_sleep_create_drop`.
+pub(crate) const DROPPED_SLEEPS: usize = 1_000_000;
+/// The duration of the timers that never fire (the timeouts of `timers_timeout_ready`, the
+/// sleeps of `timers_sleep_create_drop`): far enough out that no run reaches it.
+pub(crate) const UNFIRED_TIMER: Duration = Duration::from_secs(3_600);
+
+/// The sleeps of `timers_sleep_many`: `SLEEPING_TASKS` durations drawn uniformly, to the
+/// microsecond, from 1 to 5 ms, by a generator with a fixed seed. Drawn once per set-up,
+/// outside the timed region.
+pub(crate) fn sleep_durations() -> Arc<[Duration]> {
+    let mut rng = fastrand::Rng::with_seed(SLEEP_SEED);
+    (0..SLEEPING_TASKS)
+        .map(|_| Duration::from_micros(rng.u64(SLEEP_MIN_MICROS..=SLEEP_MAX_MICROS)))
+        .collect()
+}
 
 /// One prepared run of a workload on one contender: the runtime (or
 /// executor) is built when the `Runner` is created, and each call runs the
@@ -210,6 +238,41 @@ pub(crate) fn all() -> Vec<Workload> {
             },
         },
         Workload {
+            name: "timers_sleep_many",
+            flavor: Flavor::CurrentThread,
+            ops_per_iteration: SLEEPING_TASKS,
+            op_unit: "sleep",
+            setup: |contender| match contender {
+                Contender::Eddy => eddy_rt::sleep_many(eddy_rt::current_thread_with_time()),
+                Contender::Tokio => tokio_rt::sleep_many(tokio_rt::current_thread_with_time()),
+                Contender::Smol => smol_rt::sleep_many(),
+            },
+        },
+        Workload {
+            name: "timers_timeout_ready",
+            flavor: Flavor::CurrentThread,
+            ops_per_iteration: READY_TIMEOUTS,
+            op_unit: "timeout",
+            setup: |contender| match contender {
+                Contender::Eddy => eddy_rt::timeout_ready(eddy_rt::current_thread_with_time()),
+                Contender::Tokio => tokio_rt::timeout_ready(tokio_rt::current_thread_with_time()),
+                Contender::Smol => smol_rt::timeout_ready(),
+            },
+        },
+        Workload {
+            name: "timers_sleep_create_drop",
+            flavor: Flavor::CurrentThread,
+            ops_per_iteration: DROPPED_SLEEPS,
+            op_unit: "sleep",
+            setup: |contender| match contender {
+                Contender::Eddy => eddy_rt::sleep_create_drop(eddy_rt::current_thread_with_time()),
+                Contender::Tokio => {
+                    tokio_rt::sleep_create_drop(tokio_rt::current_thread_with_time())
+                }
+                Contender::Smol => smol_rt::sleep_create_drop(),
+            },
+        },
+        Workload {
             name: "spawn_many_local",
             flavor: Flavor::MultiThread,
             ops_per_iteration: SPAWN_MANY_TASKS,
@@ -297,5 +360,80 @@ pub(crate) fn all() -> Vec<Workload> {
                 Contender::Smol => smol_mt::remote_spawn_from(8),
             },
         },
+        Workload {
+            name: "timers_sleep_many",
+            flavor: Flavor::MultiThread,
+            ops_per_iteration: SLEEPING_TASKS,
+            op_unit: "sleep",
+            setup: |contender| match contender {
+                Contender::Eddy => eddy_rt::sleep_many(eddy_rt::multi_thread_with_time()),
+                Contender::Tokio => tokio_rt::sleep_many(tokio_rt::multi_thread_with_time()),
+                Contender::Smol => smol_mt::sleep_many(),
+            },
+        },
+        Workload {
+            name: "timers_timeout_ready",
+            flavor: Flavor::MultiThread,
+            ops_per_iteration: READY_TIMEOUTS,
+            op_unit: "timeout",
+            setup: |contender| match contender {
+                Contender::Eddy => eddy_rt::timeout_ready(eddy_rt::multi_thread_with_time()),
+                Contender::Tokio => tokio_rt::timeout_ready(tokio_rt::multi_thread_with_time()),
+                Contender::Smol => smol_mt::timeout_ready(),
+            },
+        },
+        Workload {
+            name: "timers_sleep_create_drop",
+            flavor: Flavor::MultiThread,
+            ops_per_iteration: DROPPED_SLEEPS,
+            op_unit: "sleep",
+            setup: |contender| match contender {
+                Contender::Eddy => eddy_rt::sleep_create_drop(eddy_rt::multi_thread_with_time()),
+                Contender::Tokio => tokio_rt::sleep_create_drop(tokio_rt::multi_thread_with_time()),
+                Contender::Smol => smol_mt::sleep_create_drop(),
+            },
+        },
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn workload_names_are_unique() {
+        let mut names: Vec<String> = all().iter().map(Workload::full_name).collect();
+        let count = names.len();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), count, "two workloads share a name");
+    }
+
+    #[test]
+    fn timer_workloads_run_on_both_flavors() {
+        let names: Vec<String> = all().iter().map(Workload::full_name).collect();
+        for flavor in [Flavor::CurrentThread, Flavor::MultiThread] {
+            for workload in [
+                "timers_sleep_many",
+                "timers_timeout_ready",
+                "timers_sleep_create_drop",
+            ] {
+                let name = format!("{flavor}/{workload}");
+                assert!(names.contains(&name), "{name} is missing");
+            }
+        }
+    }
+
+    #[test]
+    fn sleep_durations_are_fixed_and_in_range() {
+        let durations = sleep_durations();
+        assert_eq!(durations.len(), SLEEPING_TASKS);
+        assert_eq!(durations, sleep_durations(), "the draw is not repeatable");
+        let min = Duration::from_micros(SLEEP_MIN_MICROS);
+        let max = Duration::from_micros(SLEEP_MAX_MICROS);
+        assert!(durations.iter().all(|d| (min..=max).contains(d)));
+        // Spread over the range, not stuck at one value.
+        assert!(durations.iter().any(|d| *d < Duration::from_millis(2)));
+        assert!(durations.iter().any(|d| *d > Duration::from_millis(4)));
+    }
 }

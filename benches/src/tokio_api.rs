@@ -19,10 +19,14 @@ macro_rules! tokio_api_workloads {
             use ::$krate::runtime::{Builder, Runtime};
             use ::$krate::task::JoinHandle;
 
+            use std::hint::black_box;
+            use std::time::Duration;
+
             use crate::remote::RemoteThread;
             use crate::suite::{
-                Runner, BLOCKING_CALLS, CHAIN_LENGTH, PING_PONGS, REMOTE_TASKS, SPAWN_MANY_TASKS,
-                YIELDS_PER_TASK, YIELD_TASKS,
+                sleep_durations, Runner, BLOCKING_CALLS, CHAIN_LENGTH, DROPPED_SLEEPS, PING_PONGS,
+                READY_TIMEOUTS, REMOTE_TASKS, SPAWN_MANY_TASKS, UNFIRED_TIMER, YIELDS_PER_TASK,
+                YIELD_TASKS,
             };
 
             /// A current-thread runtime with no drivers enabled: eddy has no
@@ -40,6 +44,96 @@ macro_rules! tokio_api_workloads {
                     .worker_threads(crate::suite::MULTI_THREAD_WORKERS)
                     .build()
                     .expect("failed to build a multi-thread runtime")
+            }
+
+            /// A current-thread runtime with the time driver, for the timer
+            /// workloads only: the others keep the driverless runtime their
+            /// earlier results were measured on.
+            pub(crate) fn current_thread_with_time() -> Runtime {
+                let runtime = Builder::new_current_thread()
+                    .enable_time()
+                    .build()
+                    .expect("failed to build a current-thread runtime");
+                check_timers(&runtime);
+                runtime
+            }
+
+            /// A multi-thread runtime with `MULTI_THREAD_WORKERS` workers and
+            /// the time driver, for the timer workloads.
+            pub(crate) fn multi_thread_with_time() -> Runtime {
+                let runtime = Builder::new_multi_thread()
+                    .worker_threads(crate::suite::MULTI_THREAD_WORKERS)
+                    .enable_time()
+                    .build()
+                    .expect("failed to build a multi-thread runtime");
+                check_timers(&runtime);
+                runtime
+            }
+
+            /// Creates one timer, so that a runtime without working timers
+            /// fails once, here in the untimed set-up, rather than in every one
+            /// of a workload's tasks.
+            fn check_timers(runtime: &Runtime) {
+                runtime.block_on(async { drop(::$krate::time::sleep(Duration::ZERO)) });
+            }
+
+            /// A task spawns `SLEEPING_TASKS` tasks, each sleeping once for
+            /// its duration from `sleep_durations` (1 to 5 ms), then awaits
+            /// them all: timers inserted, fired and woken in bulk.
+            pub(crate) fn sleep_many(runtime: Runtime) -> Runner {
+                let durations = sleep_durations();
+                Box::new(move || {
+                    let durations = durations.clone();
+                    runtime.block_on(async {
+                        let spawner = ::$krate::spawn(async move {
+                            let handles: Vec<JoinHandle<()>> = durations
+                                .iter()
+                                .map(|&duration| {
+                                    ::$krate::spawn(async move {
+                                        ::$krate::time::sleep(duration).await;
+                                    })
+                                })
+                                .collect();
+                            for handle in handles {
+                                handle.await.expect("sleeping task failed");
+                            }
+                        });
+                        spawner.await.expect("spawning task failed");
+                    });
+                })
+            }
+
+            /// One task awaits `READY_TIMEOUTS` timeouts, each around a future
+            /// that is already ready: a timer set up and dropped without ever
+            /// firing.
+            pub(crate) fn timeout_ready(runtime: Runtime) -> Runner {
+                Box::new(move || {
+                    runtime.block_on(async {
+                        let task = ::$krate::spawn(async {
+                            for i in 0..READY_TIMEOUTS {
+                                let ready = std::future::ready(i);
+                                let output = ::$krate::time::timeout(UNFIRED_TIMER, ready).await;
+                                black_box(output.expect("a ready future timed out"));
+                            }
+                        });
+                        task.await.expect("timeout task failed");
+                    });
+                })
+            }
+
+            /// One task creates `DROPPED_SLEEPS` sleeps and drops each without
+            /// polling it.
+            pub(crate) fn sleep_create_drop(runtime: Runtime) -> Runner {
+                Box::new(move || {
+                    runtime.block_on(async {
+                        let task = ::$krate::spawn(async {
+                            for _ in 0..DROPPED_SLEEPS {
+                                drop(black_box(::$krate::time::sleep(UNFIRED_TIMER)));
+                            }
+                        });
+                        task.await.expect("sleep task failed");
+                    });
+                })
             }
 
             /// Inside `block_on`, a task spawns `SPAWN_MANY_TASKS` no-op tasks

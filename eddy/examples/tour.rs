@@ -6,11 +6,13 @@
 //!
 //! It builds a runtime, spawns and joins tasks, aborts one, sends blocking work to the blocking
 //! pool, shows what a panicking task looks like from the outside, collects results with a
-//! `JoinSet` in the order tasks finish, runs `!Send` tasks in a `LocalSet` and on a
-//! `LocalRuntime`, spreads work over the multi-thread runtime, and prints what happened.
+//! `JoinSet` in the order tasks finish, sleeps, gives up on a future with a timeout and ticks an
+//! interval, runs `!Send` tasks in a `LocalSet` and on a `LocalRuntime`, spreads work over the
+//! multi-thread runtime, and prints what happened.
 
 use eddy::runtime::{Builder, LocalRuntime};
 use eddy::task::{self, JoinSet, LocalSet};
+use eddy::time::{self, Duration};
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Instant;
@@ -19,6 +21,8 @@ fn main() {
     let rt = Builder::new_current_thread()
         .name("tour")
         .thread_name("tour-blocking")
+        // Timers need the time driver (section 8).
+        .enable_time()
         .build()
         .expect("failed to build the runtime");
     println!(
@@ -127,7 +131,30 @@ fn main() {
         println!("a JoinSet returned results as they finished: {order:?}");
     });
 
-    // 8. `!Send` futures (here: sharing an `Rc<RefCell<..>>`) run in a `LocalSet`, on this
+    // 8. Timers: sleep, give up on a future that takes too long, tick at a fixed period.
+    rt.block_on(async {
+        let started = Instant::now();
+        time::sleep(Duration::from_millis(20)).await;
+        println!("slept 20 ms (took {:?})", started.elapsed());
+
+        let never_done = std::future::pending::<()>();
+        match time::timeout(Duration::from_millis(10), never_done).await {
+            Ok(()) => println!("the future completed in time"),
+            Err(elapsed) => println!("gave up on a future after 10 ms: {elapsed}"),
+        }
+
+        // An interval returns the instants its ticks were scheduled for, so the offsets are
+        // exact however late the ticks are noticed. The first tick completes at once.
+        let mut interval = time::interval(Duration::from_millis(10));
+        let first = interval.tick().await;
+        let mut offsets = Vec::new();
+        for _ in 0..3 {
+            offsets.push(interval.tick().await - first);
+        }
+        println!("an interval ticked {offsets:?} after its first tick");
+    });
+
+    // 9. `!Send` futures (here: sharing an `Rc<RefCell<..>>`) run in a `LocalSet`, on this
     //    thread, next to the runtime's other tasks.
     let local = LocalSet::new();
     let log = Rc::new(RefCell::new(Vec::new()));
@@ -154,7 +181,7 @@ fn main() {
     drop(rt);
     println!("runtime shut down cleanly");
 
-    // 9. A LocalRuntime is a current-thread runtime that takes `!Send` tasks directly.
+    // 10. A LocalRuntime is a current-thread runtime that takes `!Send` tasks directly.
     let local_rt = LocalRuntime::new().expect("failed to build the local runtime");
     let counter = Rc::new(RefCell::new(0));
     let bumps: Vec<_> = (0..4)
@@ -173,7 +200,7 @@ fn main() {
         counter.borrow()
     );
 
-    // 10. The multi-thread runtime spreads tasks over worker threads that steal from each other.
+    // 11. The multi-thread runtime spreads tasks over worker threads that steal from each other.
     let mt = Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("tour-worker")

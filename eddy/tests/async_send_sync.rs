@@ -69,3 +69,24 @@ fn futures_are_send() {
     future_send(eddy::task::consume_budget());
     future_send(eddy::task::unconstrained(async {}));
 }
+
+#[test]
+fn time_types() {
+    send::<eddy::time::Interval>();
+    sync::<eddy::time::Interval>();
+    unpin::<eddy::time::Interval>();
+    send::<eddy::time::Timeout<std::future::Ready<u8>>>();
+    sync::<eddy::time::Timeout<std::future::Ready<u8>>>();
+    send::<eddy::time::MissedTickBehavior>();
+    sync::<eddy::time::MissedTickBehavior>();
+    send::<eddy::time::error::Elapsed>();
+    sync::<eddy::time::error::Elapsed>();
+    send::<eddy::time::error::Error>();
+    sync::<eddy::time::error::Error>();
+
+    // Compile-time only: `tick` can be awaited in a spawned task.
+    fn _tick_is_send(interval: &mut eddy::time::Interval) {
+        fn future_send<F: std::future::Future + Send>(_: F) {}
+        future_send(interval.tick());
+    }
+}

@@ -5,11 +5,13 @@
 //! and never complete early: a deadline between two milliseconds waits for the later one.
 //!
 //! ```
-//! use eddy::time::{sleep, Duration};
+//! use eddy::time::{sleep, timeout, Duration};
 //!
 //! # let rt = eddy::runtime::Builder::new_current_thread().enable_time().build().unwrap();
 //! # rt.block_on(async {
 //! sleep(Duration::from_millis(5)).await;
+//! let late = timeout(Duration::from_millis(5), std::future::pending::<()>()).await;
+//! assert!(late.is_err());
 //! # });
 //! ```
 //!
@@ -25,6 +27,7 @@ mod timeout;
 
 pub use clock::{advance, pause, resume};
 pub use instant::Instant;
-
+pub use interval::{interval, interval_at, Interval, MissedTickBehavior};
 pub use sleep::{sleep, sleep_until, Sleep};
 pub use std::time::Duration;
+pub use timeout::{timeout, timeout_at, Timeout};

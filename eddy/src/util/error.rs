@@ -106,7 +106,7 @@ pub(crate) const TIMERS_DISABLED: &str =
      Call `enable_time` (or `enable_all`) on the runtime builder to enable timers.";
 
 /// A timer polled after its runtime shut down.
-pub(crate) const TIMER_SHUTDOWN: &str =
+pub(crate) const TIMER_POLLED_AFTER_SHUTDOWN: &str =
     "An eddy runtime context was found, but it is being shutdown: \
      timers stop when their runtime shuts down; keep the runtime alive while its timers are in use";
 
@@ -124,3 +124,19 @@ pub(crate) const TIME_NOT_FROZEN: &str = "time is not frozen: call `time::pause(
 /// `time::pause`, `resume` or `advance` with no runtime on this thread.
 pub(crate) const TIME_FROZEN_OUTSIDE_RUNTIME: &str =
     "time cannot be frozen from outside the eddy runtime: call it inside `block_on` or a task";
+
+/// The `Display` text of `time::error::Elapsed`: a `Timeout` reached its deadline first.
+pub(crate) const TIMEOUT_ELAPSED: &str = "deadline has elapsed";
+
+/// The `Display` text of `time::error::Error::shutdown()`: the runtime owning the timer is gone.
+pub(crate) const TIMER_SHUTDOWN: &str =
+    "the timer is shutdown, must be called from the context of an eddy runtime";
+
+/// The `Display` text of `time::error::Error::at_capacity()`.
+pub(crate) const TIMER_AT_CAPACITY: &str = "timer is at capacity and cannot create a new entry";
+
+/// The `Display` text of `time::error::Error::invalid()`: a deadline past the wheel's horizon.
+pub(crate) const TIMER_INVALID: &str = "timer duration exceeds maximum duration";
+
+/// `time::interval` or `time::interval_at` with a zero period (it would tick forever at once).
+pub(crate) const INTERVAL_PERIOD_ZERO: &str = "`period` must be non-zero.";

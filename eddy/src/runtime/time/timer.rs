@@ -123,7 +123,7 @@ impl TimerEntry {
         };
         match state {
             TimerState::Fired => Poll::Ready(()),
-            TimerState::Shutdown => panic!("{}", error::TIMER_SHUTDOWN),
+            TimerState::Shutdown => panic!("{}", error::TIMER_POLLED_AFTER_SHUTDOWN),
             other => unreachable!("timer in state {other:?} after filing"),
         }
     }
