@@ -126,6 +126,25 @@ impl<L: Link> LinkedList<L> {
         }
     }
 
+    /// Moves every node of `front` to the front of this list, in one step and without touching
+    /// any node but the two at the seam: `front`'s nodes come out of `pop_back` after this
+    /// list's.
+    pub(crate) fn splice_front(&mut self, front: LinkedList<L>) {
+        let (Some(front_head), Some(front_tail)) = (front.head, front.tail) else {
+            return;
+        };
+        match self.head {
+            // SAFETY: both nodes are linked in lists we own, so their links are ours to write.
+            Some(head) => unsafe {
+                L::pointers(front_tail).as_ref().set_next(Some(head));
+                L::pointers(head).as_ref().set_prev(Some(front_tail));
+            },
+            None => self.tail = Some(front_tail),
+        }
+        // `front`'s handles now belong to this list (a list has no destructor of its own).
+        self.head = Some(front_head);
+    }
+
     /// Unlinks the last node and returns its handle.
     pub(crate) fn pop_back(&mut self) -> Option<L::Handle> {
         let node = self.tail?;
@@ -257,5 +276,36 @@ mod tests {
             assert!(list.remove(raw(2)).is_none());
         }
         assert!(list.is_empty());
+    }
+
+    #[test]
+    fn splice_front_keeps_fifo_order_and_links_both_ways() {
+        let nodes = nodes(6);
+        let raw = |i: usize| NonNull::from(&nodes[i]);
+        let mut list = LinkedList::<NodeLink>::new();
+        list.splice_front(LinkedList::new()); // an empty splice changes nothing
+        assert!(list.is_empty());
+        let mut front = LinkedList::<NodeLink>::new();
+        for i in 0..2 {
+            list.push_front(raw(i));
+        }
+        for i in 2..5 {
+            front.push_front(raw(i));
+        }
+        list.splice_front(front);
+        // Into an empty list, too.
+        let mut single = LinkedList::<NodeLink>::new();
+        let mut last = LinkedList::<NodeLink>::new();
+        last.push_front(raw(5));
+        single.splice_front(last);
+        assert_eq!(single.pop_back().map(value), Some(5));
+        // SAFETY: every node is alive and in this list or in none.
+        unsafe {
+            // The seam is linked in both directions: remove the nodes on either side of it.
+            assert_eq!(list.remove(raw(1)).map(value), Some(1));
+            assert_eq!(list.remove(raw(2)).map(value), Some(2));
+        }
+        let popped: Vec<i32> = std::iter::from_fn(|| list.pop_back().map(value)).collect();
+        assert_eq!(popped, [0, 3, 4]);
     }
 }

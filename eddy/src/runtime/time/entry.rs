@@ -37,14 +37,12 @@ pub(crate) enum TimerState {
     Shutdown,
 }
 
-/// Where a node is linked inside its wheel.
+/// Whether a node is linked inside its wheel. Which list holds it follows from its `when`: a
+/// slot if the wheel has not reached it yet, the expired list otherwise (wheel.rs).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Place {
     Nowhere,
-    /// In the slot of this level that `when` maps to.
-    Slot,
-    /// In the wheel's list of expired nodes waiting to fire.
-    Expired,
+    Filed,
 }
 
 pub(crate) struct TimerShared {

@@ -20,7 +20,9 @@ use std::task::{Context, Poll};
 use std::time::Instant;
 
 pub(crate) struct TimerEntry {
-    runtime: scheduler::Handle,
+    /// The timer side of the runtime the timer was created in (not the whole runtime handle: a
+    /// timer needs only its shards and clock, and this saves a lookup on every use).
+    time: Handle,
     deadline: Instant,
     /// The shard the node is filed with; `None` until the first filing.
     shard: Option<usize>,
@@ -34,15 +36,13 @@ impl TimerEntry {
     /// Panics outside a runtime, and on a runtime without the time driver.
     #[track_caller]
     pub(crate) fn new(deadline: Instant) -> TimerEntry {
-        let runtime = match context::with_current(scheduler::Handle::clone) {
-            Ok(runtime) => runtime,
+        let time = match context::with_current(|runtime| runtime.driver().time().cloned()) {
+            Ok(Some(time)) => time,
+            Ok(None) => panic!("{}", error::TIMERS_DISABLED),
             Err(err) => panic!("{err}"),
         };
-        if runtime.driver().time().is_none() {
-            panic!("{}", error::TIMERS_DISABLED);
-        }
         TimerEntry {
-            runtime,
+            time,
             deadline,
             shard: None,
             node: TimerShared::new(),
@@ -58,13 +58,6 @@ impl TimerEntry {
         matches!(self.node.state(), TimerState::Fired | TimerState::Shutdown)
     }
 
-    fn time(&self) -> &Handle {
-        self.runtime
-            .driver()
-            .time()
-            .expect("checked in TimerEntry::new")
-    }
-
     /// Moves the deadline. A timer already filed is filed again at once (and fires at once if
     /// the new deadline has passed); one never filed waits for its first poll.
     pub(crate) fn reset(self: Pin<&mut Self>, deadline: Instant) {
@@ -75,7 +68,7 @@ impl TimerEntry {
         if this.node.state() == TimerState::Shutdown {
             return;
         }
-        let time = this.time();
+        let time = &this.time;
         let when = time.source().deadline_to_tick(deadline);
         let node = NonNull::from(&this.node);
         // SAFETY: the node is pinned inside this entry, whose drop cancels it; it was filed with
@@ -94,11 +87,7 @@ impl TimerEntry {
         let node = NonNull::from(&this.node);
         let state = match this.node.state() {
             TimerState::Idle => {
-                let time = this
-                    .runtime
-                    .driver()
-                    .time()
-                    .expect("checked in TimerEntry::new");
+                let time = &this.time;
                 let shard = *this
                     .shard
                     .get_or_insert_with(|| pick_shard(time.num_shards()));
@@ -113,7 +102,7 @@ impl TimerEntry {
             TimerState::Registered => {
                 let shard = this.shard.expect("a registered timer has a shard");
                 // SAFETY: the node is live, pinned and registered with `shard`.
-                if unsafe { this.time().register_waker(shard, node, cx.waker()) } {
+                if unsafe { this.time.register_waker(shard, node, cx.waker()) } {
                     return Poll::Pending;
                 }
                 // It fired between our look at the state and the lock.
@@ -138,7 +127,7 @@ impl Drop for TimerEntry {
         }
         let node = NonNull::from(&self.node);
         // SAFETY: the node is live (we are dropping its owner) and filed with `shard`.
-        unsafe { self.time().cancel(shard, node) };
+        unsafe { self.time.cancel(shard, node) };
     }
 }
 

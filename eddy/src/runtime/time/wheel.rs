@@ -10,7 +10,9 @@
 //!
 //! Invariant: a timer filed at level `L` agrees with `elapsed` on every digit (base 64) above
 //! `L` and differs at digit `L`, so its slot comes strictly after `elapsed`'s and every timer in a
-//! lower level expires before any timer in a higher one. Only the top level breaks the first
+//! lower level expires before any timer in a higher one. Hence a filed timer is in a slot exactly
+//! when its `when` is after `elapsed`, and in the expired list otherwise: nodes need not record
+//! which list holds them, and a whole level-0 slot moves to the expired list in one splice. Only the top level breaks the first
 //! half: a deadline beyond the wheel's horizon (2^36 ticks) is filed there by its slot digit and
 //! checked again each time the top level turns, so it may cascade in place a few times but never
 //! fires early.
@@ -85,7 +87,7 @@ impl Wheel {
             return Err(());
         }
         // SAFETY: as above.
-        unsafe { node.as_ref().set_place(Place::Slot) };
+        unsafe { node.as_ref().set_place(Place::Filed) };
         let level = level_for(self.elapsed, when);
         self.levels[level].push(node, when);
         Ok(())
@@ -100,16 +102,16 @@ impl Wheel {
         let (place, when) = unsafe { (node.as_ref().place(), node.as_ref().when()) };
         match place {
             Place::Nowhere => {}
-            Place::Slot => {
+            Place::Filed if when <= self.elapsed => {
+                // SAFETY: a filed node the wheel has passed is in the expired list (invariant).
+                unsafe { self.expired.remove(node) };
+            }
+            Place::Filed => {
                 // The level is found again from `elapsed`: by the invariant above it has not
                 // changed since the node was filed, because its slot has not been processed.
                 let level = level_for(self.elapsed, when);
                 // SAFETY: the node is linked in that slot.
                 unsafe { self.levels[level].remove(node, when) };
-            }
-            Place::Expired => {
-                // SAFETY: the node is linked in the expired list.
-                unsafe { self.expired.remove(node) };
             }
         }
         // SAFETY: as above.
@@ -155,12 +157,16 @@ impl Wheel {
     fn process(&mut self, expiration: Expiration) {
         let mut slot = self.levels[expiration.level].take_slot(expiration.slot);
         self.elapsed = expiration.deadline;
+        if expiration.level == 0 {
+            // Every timer of a level-0 slot is due at its deadline: move them all at once, so
+            // each node is touched only when it fires.
+            self.expired.splice_front(slot);
+            return;
+        }
         while let Some(node) = slot.pop_back() {
             // SAFETY: nodes in the wheel are live (insert's contract); we hold the lock.
             let when = unsafe { node.as_ref().when() };
             if when <= expiration.deadline {
-                // SAFETY: as above.
-                unsafe { node.as_ref().set_place(Place::Expired) };
                 self.expired.push_front(node);
             } else {
                 let level = level_for(self.elapsed, when);
