@@ -10,8 +10,12 @@
 //! - `wake_at` is written only by the thread that holds the driver: `PARKING` while it computes
 //!   its sleep, then the tick it will wake at by itself, then `AWAKE` once it returns. A thread
 //!   that files a timer reads it after releasing the shard lock and unparks the driver if the
-//!   timer is due earlier. All three accesses are SeqCst: either the filer sees `PARKING` or the
-//!   planned tick, or the driver's later read of `next_wake` sees the new timer.
+//!   timer is due earlier. The driver's `PARKING` write and the filer's read are both
+//!   read-modify-writes, so one of them comes first in `wake_at`'s order and sees the other:
+//!   either the filer reads `PARKING` or the planned tick, or the driver's swap synchronises with
+//!   the filer's read and its following look at `next_wake` sees the new timer. (Plain SeqCst
+//!   loads and stores would do on paper; the loom model of this handshake fails with them, as
+//!   loom treats SeqCst as AcqRel, and the RMWs cost one locked instruction per filing.)
 //! - `is_shutdown` is set once, before the driver drains every shard; a shard checks it under its
 //!   lock before filing, so no timer is filed after its shard was drained.
 
@@ -140,7 +144,8 @@ impl Handle {
                     next_wake.store(when, Ordering::SeqCst);
                 }
                 drop(wheel);
-                if when < self.inner.wake_at.load(Ordering::SeqCst) {
+                // A read-modify-write, not a load (module contract).
+                if when < self.inner.wake_at.fetch_add(0, Ordering::AcqRel) {
                     self.inner.unpark.unpark();
                 }
                 Some(Filed::Pending)
@@ -220,7 +225,8 @@ impl Handle {
 
     /// The driver is about to park: from now on, a timer filed anywhere unparks it.
     pub(crate) fn begin_park(&self) {
-        self.inner.wake_at.store(PARKING, Ordering::SeqCst);
+        // A read-modify-write, not a store (module contract).
+        self.inner.wake_at.swap(PARKING, Ordering::AcqRel);
     }
 
     /// The driver will wake by itself at `tick` (or never, if `None`).

@@ -96,3 +96,34 @@ fn loom_timer_reset_races_expiry() {
         assert_eq!(node.state(), TimerState::Idle);
     });
 }
+
+#[test]
+fn loom_timer_filed_while_the_driver_plans_its_sleep() {
+    loom::model(|| {
+        let mut park = ParkThread::new();
+        let handle = Handle::new(Clock::new(false, false), park.unpark(), 1);
+        let node = Box::pin(TimerShared::new());
+        let ptr = SendNode(NonNull::from(&*node));
+        let filer = {
+            let handle = handle.clone();
+            thread::spawn(move || {
+                let ptr = ptr;
+                // SAFETY: the node is pinned and outlives this thread; it was never filed.
+                unsafe { handle.file(0, ptr.0, 1, None) }
+            })
+        };
+        // The driver's side of `time::Driver::sleep`, up to the park itself.
+        handle.begin_park();
+        let next = handle.next_wake();
+        handle.plan_wake(next);
+        let plan_covers_timer = next.is_some_and(|tick| tick <= 1);
+        assert_eq!(filer.join().unwrap(), Some(Filed::Pending));
+        // Either the driver planned to wake for the timer, or the filer left it an unpark: it
+        // never sleeps past a timer filed while it was going to sleep.
+        let unparked = park.park_timeout(std::time::Duration::ZERO);
+        assert!(plan_covers_timer || unparked, "the timer would fire late");
+        handle.end_park();
+        // SAFETY: the node is alive and filed with shard 0.
+        unsafe { handle.cancel(0, ptr.0) };
+    });
+}
