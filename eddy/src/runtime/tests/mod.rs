@@ -20,3 +20,5 @@ mod loom_task;
 mod mock;
 #[cfg(not(loom))]
 mod queue;
+#[cfg(not(loom))]
+mod worker;

@@ -10,6 +10,8 @@ pub(crate) mod queue;
 mod worker;
 
 pub(crate) use handle::Handle;
+#[cfg(test)]
+pub(crate) use worker::tuned_global_queue_interval;
 pub(crate) use worker::{block_in_place, Context, Settings, ThreadConfig};
 
 use crate::loom::{thread, StdArc as Arc};

@@ -59,6 +59,8 @@ const GLOBAL_QUEUE_TARGET_LATENCY: Duration = Duration::from_micros(200);
 /// Bounds of the tuned interval.
 const MIN_GLOBAL_QUEUE_INTERVAL: u32 = 2;
 const MAX_GLOBAL_QUEUE_INTERVAL: u32 = 127;
+/// Tuning leaves the interval alone unless it would move by more than this.
+const GLOBAL_QUEUE_INTERVAL_HYSTERESIS: u32 = 2;
 
 /// The scheduler state shared by every worker and handle.
 pub(crate) struct Shared {
@@ -718,14 +720,28 @@ impl Core {
     /// Picks the interval between forced looks at the inject queue so that a task waiting
     /// there waits about `GLOBAL_QUEUE_TARGET_LATENCY`, given how long a poll takes here.
     fn tune_global_queue_interval(&mut self) {
-        let Some(mean) = self.metrics.mean_poll_time() else {
-            return;
-        };
-        let polls = GLOBAL_QUEUE_TARGET_LATENCY.as_nanos() / mean.as_nanos().max(1);
-        self.global_queue_interval = polls.clamp(
-            u128::from(MIN_GLOBAL_QUEUE_INTERVAL),
-            u128::from(MAX_GLOBAL_QUEUE_INTERVAL),
-        ) as u32;
+        if let Some(mean) = self.metrics.mean_poll_time() {
+            self.global_queue_interval =
+                tuned_global_queue_interval(self.global_queue_interval, mean);
+        }
+    }
+}
+
+/// The interval a worker with `current` moves to, given the mean poll time `mean`: about
+/// `GLOBAL_QUEUE_TARGET_LATENCY / mean`, within the bounds. A change of
+/// `GLOBAL_QUEUE_INTERVAL_HYSTERESIS` or less is ignored: the mean wobbles from one maintenance
+/// to the next, and following every wobble would only move the ticks the inject queue gets its
+/// turn at, for no gain.
+pub(crate) fn tuned_global_queue_interval(current: u32, mean: Duration) -> u32 {
+    let polls = GLOBAL_QUEUE_TARGET_LATENCY.as_nanos() / mean.as_nanos().max(1);
+    let tuned = polls.clamp(
+        u128::from(MIN_GLOBAL_QUEUE_INTERVAL),
+        u128::from(MAX_GLOBAL_QUEUE_INTERVAL),
+    ) as u32;
+    if tuned.abs_diff(current) <= GLOBAL_QUEUE_INTERVAL_HYSTERESIS {
+        current
+    } else {
+        tuned
     }
 }
 
