@@ -1,6 +1,10 @@
-//! Unit tests of the multi-thread workers' internals.
+//! Unit tests of the multi-thread workers' internals: the tuning of `global_queue_interval`, and
+//! shutdown cases that need to see inside the scheduler.
 
+use crate::loom::{AtomicUsize, Ordering, StdArc as Arc};
 use crate::runtime::scheduler::multi_thread::tuned_global_queue_interval;
+use crate::runtime::Builder;
+use std::sync::mpsc;
 use std::time::Duration;
 
 fn tuned(current: u32, mean_nanos: u64) -> u32 {
@@ -25,4 +29,49 @@ fn tuning_ignores_changes_of_two_or_less() {
     // At a bound, the clamped value counts: 127 from 125 is a change of two.
     assert_eq!(tuned(125, 1), 125);
     assert_eq!(tuned(124, 1), 127);
+}
+
+#[test]
+fn a_thread_that_block_in_place_starts_during_shutdown_is_joined() {
+    let started = Arc::new(AtomicUsize::new(0));
+    let stopped = Arc::new(AtomicUsize::new(0));
+    let rt = Builder::new_multi_thread()
+        .worker_threads(2)
+        .on_thread_start({
+            let started = started.clone();
+            move || {
+                started.fetch_add(1, Ordering::SeqCst);
+            }
+        })
+        .on_thread_stop({
+            let stopped = stopped.clone();
+            move || {
+                stopped.fetch_add(1, Ordering::SeqCst);
+            }
+        })
+        .build()
+        .unwrap();
+    let scheduler = rt.handle().inner.as_multi_thread().clone();
+    let probe = scheduler.clone();
+    let (running_tx, running_rx) = mpsc::channel();
+    rt.spawn(async move {
+        running_tx.send(()).unwrap();
+        // Both workers are listed until shutdown takes the list to join them; only then does
+        // this task start a thread (handing its worker's core over), which joins a new list.
+        while scheduler.unjoined_threads() > 0 {
+            std::thread::yield_now();
+        }
+        crate::task::block_in_place(|| ());
+    });
+    running_rx.recv().unwrap();
+    drop(rt);
+    assert_eq!(
+        probe.unjoined_threads(),
+        0,
+        "a started thread was left unjoined"
+    );
+    // Two workers and the hand-off thread: all joined, so each ran its stop hook before the
+    // drop returned.
+    assert_eq!(started.load(Ordering::SeqCst), 3);
+    assert_eq!(stopped.load(Ordering::SeqCst), 3);
 }

@@ -23,6 +23,9 @@
 //!    work; then it drops what its LIFO slot and queue still reference.
 //! 3. Each worker then hands its core to `shutdown_cores`. The last one drains the inject queue,
 //!    checks that no task is left, and shuts the driver down, last.
+//! 4. `MultiThread::shutdown` waits for that, then joins every thread in `thread_joins`, taking
+//!    the list again until it is empty: a `block_in_place` during shutdown may start a thread
+//!    after the first take. Threads start with `thread_joins` locked until their handle is in.
 //!
 //! Tasks that wake each other during shutdown only push references into closed or draining
 //! queues; none is polled again, since `OwnedTasks` already cancelled them.
@@ -86,7 +89,8 @@ pub(crate) struct Shared {
     /// A task panicked under `UnhandledPanic::ShutdownRuntime`, and the threads in
     /// `block_on` to tell about it.
     unhandled_panic: Mutex<UnhandledPanicState>,
-    /// Every worker thread started so far, for shutdown to join.
+    /// Every worker thread started and not yet reaped (finished) or joined, for shutdown to
+    /// join. A thread's handle goes in under the same lock hold as its start.
     pub(super) thread_joins: Mutex<Vec<thread::JoinHandle<()>>>,
 }
 
@@ -237,6 +241,10 @@ fn spawn_worker_thread(handle: &Arc<Handle>, index: usize) -> io::Result<()> {
         builder = builder.stack_size(stack_size);
     }
     let worker_handle = handle.clone();
+    // The list stays locked from before the thread exists until its handle is in: the thread
+    // may run its core and stop it at once, and shutdown, woken by that, must then find the
+    // handle in the list (see `MultiThread::shutdown`).
+    let mut joins = handle.shared.thread_joins.lock();
     let join = builder.spawn(move || {
         let threads = worker_handle.shared.threads.clone();
         if let Some(hook) = &threads.after_start {
@@ -252,7 +260,6 @@ fn spawn_worker_thread(handle: &Arc<Handle>, index: usize) -> io::Result<()> {
             quietly(|| hook());
         }
     })?;
-    let mut joins = handle.shared.thread_joins.lock();
     // Reap threads that already ended (each `block_in_place` starts one): an exited thread
     // that is never joined keeps its stack mapped.
     joins.retain(|join| !crate::loom::thread_is_finished(join));
