@@ -633,3 +633,23 @@ fn many_block_in_place_calls_do_not_keep_finished_threads() {
     }))
     .unwrap();
 }
+
+#[test]
+#[cfg(all(target_os = "linux", target_pointer_width = "64"))]
+fn a_worker_thread_the_os_refuses_fails_the_build_with_the_cause() {
+    fails_if_it_hangs(|| {
+        // No system maps a stack of a petabyte: the first worker thread fails to start.
+        let err = Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_stack_size(1 << 50)
+            .build()
+            .expect_err("the worker thread cannot start");
+        let message = err.to_string();
+        assert!(
+            message.starts_with("failed to start a worker thread of the multi-thread runtime: "),
+            "the error names the cause: {message}"
+        );
+        // The builder still works with a stack the OS accepts.
+        assert_eq!(rt(2).block_on(async { 3 }), 3);
+    });
+}

@@ -10,9 +10,9 @@ pub(crate) mod queue;
 mod worker;
 
 pub(crate) use handle::Handle;
-#[cfg(test)]
-pub(crate) use worker::tuned_global_queue_interval;
 pub(crate) use worker::{block_in_place, Context, Settings, ThreadConfig};
+#[cfg(test)]
+pub(crate) use worker::{failing_spawns, tuned_global_queue_interval};
 
 use crate::loom::{thread, StdArc as Arc};
 use crate::runtime::{blocking, driver};
@@ -38,8 +38,14 @@ impl MultiThread {
         blocking_spawner: blocking::Spawner,
     ) -> io::Result<(MultiThread, Arc<Handle>)> {
         let (handle, cores) = worker::create(settings, driver, driver_handle, blocking_spawner);
-        worker::launch(&handle, cores)?;
-        Ok((MultiThread { _private: () }, handle))
+        let scheduler = MultiThread { _private: () };
+        if let Err(err) = worker::launch(&handle, cores) {
+            // Nothing of a runtime that failed to start outlives the error: the workers that did
+            // start stop, and are joined, first.
+            scheduler.shutdown(&handle, None);
+            return Err(err);
+        }
+        Ok((scheduler, handle))
     }
 
     /// Shuts the workers down. With `timeout`, waits at most that long for them to stop; a

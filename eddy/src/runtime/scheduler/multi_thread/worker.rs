@@ -22,7 +22,8 @@
 //!    and shuts down every task in it, starting at its own shard, so the workers share the
 //!    work; then it drops what its LIFO slot and queue still reference.
 //! 3. Each worker then hands its core to `shutdown_cores`. The last one drains the inject queue,
-//!    checks that no task is left, and shuts the driver down, last.
+//!    checks that no task is left, and shuts the driver down, last. (A core whose thread could
+//!    not be started goes through steps 2 and 3 on the thread that tried, in `launch`.)
 //! 4. `MultiThread::shutdown` waits for that, then joins every thread in `thread_joins`, taking
 //!    the list again until it is empty: a `block_in_place` during shutdown may start a thread
 //!    after the first take. Threads start with `thread_joins` locked until their handle is in.
@@ -219,14 +220,27 @@ pub(crate) fn create(
 }
 
 /// Starts one thread per core.
+///
+/// When a thread cannot be started, the runtime is closed, and the cores that got no thread
+/// stop here, as their workers would at shutdown; the error names the cause. The caller then
+/// shuts the runtime down as usual (`MultiThread::shutdown`): the threads already started stop
+/// too, every core reaches `shutdown_cores`, and the wait for them ends.
 pub(crate) fn launch(handle: &Arc<Handle>, cores: Vec<BoxedCore>) -> io::Result<()> {
-    for core in cores {
+    let mut cores = cores.into_iter();
+    while let Some(core) = cores.next() {
         let index = core.index;
         *handle.shared.remotes[index].handoff.lock() = Some(core);
         if let Err(err) = spawn_worker_thread(handle, index) {
-            // The threads already started stop with the others; the caller drops the runtime.
-            handle.shared.close();
-            return Err(err);
+            let shared = &handle.shared;
+            shared.close();
+            let unstarted = shared.remotes[index].handoff.lock().take();
+            for core in unstarted.into_iter().chain(cores) {
+                shared.stop_core(core);
+            }
+            return Err(io::Error::new(
+                err.kind(),
+                format!("{}: {err}", error::WORKER_THREAD_SPAWN_FAILED),
+            ));
         }
     }
     Ok(())
@@ -235,6 +249,8 @@ pub(crate) fn launch(handle: &Arc<Handle>, cores: Vec<BoxedCore>) -> io::Result<
 /// Starts a thread that takes the core waiting in worker `index`'s hand-off slot and runs it;
 /// the thread ends at once if the core was taken back meanwhile.
 fn spawn_worker_thread(handle: &Arc<Handle>, index: usize) -> io::Result<()> {
+    #[cfg(test)]
+    failing_spawns::check()?;
     let threads = &handle.shared.threads;
     let mut builder = thread::Builder::new().name((threads.thread_name)());
     if let Some(stack_size) = threads.stack_size {
@@ -265,6 +281,41 @@ fn spawn_worker_thread(handle: &Arc<Handle>, index: usize) -> io::Result<()> {
     joins.retain(|join| !crate::loom::thread_is_finished(join));
     joins.push(join);
     Ok(())
+}
+
+/// Tests make a worker thread fail to start, as the OS may refuse one, at a chosen point.
+#[cfg(test)]
+pub(crate) mod failing_spawns {
+    use std::cell::Cell;
+    use std::io;
+
+    thread_local! {
+        /// Worker-thread starts from this thread that succeed before one fails (`None`: all
+        /// succeed).
+        static SUCCEED_BEFORE_FAILING: Cell<Option<usize>> = const { Cell::new(None) };
+    }
+
+    /// The next `succeed` starts from this thread succeed, the one after fails.
+    pub(crate) fn fail_after(succeed: usize) {
+        SUCCEED_BEFORE_FAILING.set(Some(succeed));
+    }
+
+    pub(super) fn check() -> io::Result<()> {
+        match SUCCEED_BEFORE_FAILING.get() {
+            None => Ok(()),
+            Some(0) => {
+                SUCCEED_BEFORE_FAILING.set(None);
+                Err(io::Error::new(
+                    io::ErrorKind::WouldBlock,
+                    "injected by a test: no more threads",
+                ))
+            }
+            Some(left) => {
+                SUCCEED_BEFORE_FAILING.set(Some(left - 1));
+                Ok(())
+            }
+        }
+    }
 }
 
 /// Runs `f`, which may block, on a worker thread without stalling the worker's tasks: the
@@ -534,34 +585,13 @@ impl Context {
 
     /// Step 2 and 3 of the shutdown protocol (module docs).
     fn shutdown_core(&self) {
-        let shared = self.shared();
-        let mut core = self
+        let core = self
             .core
             .borrow_mut()
             .take()
             .expect("core present at shutdown");
-        // SAFETY: this scheduler never binds into the list's local half.
-        unsafe { shared.owned.close_and_shutdown_all(core.index) };
-        drop(core.lifo_slot.take());
-        while let Some(task) = core.run_queue.pop() {
-            drop(task);
-        }
         // Wakers deferred by destructors point at finished tasks: waking them does nothing.
-        self.defer.wake();
-        let mut cores = shared.shutdown_cores.lock();
-        cores.push(core);
-        if cores.len() < shared.remotes.len() {
-            return;
-        }
-        // The last worker to stop.
-        while let Some(task) = shared.inject.pop() {
-            drop(task);
-        }
-        // SAFETY: as above.
-        let all_gone = unsafe { shared.owned.is_empty() };
-        assert!(all_gone, "tasks left after shutdown; this is a bug in eddy");
-        shared.driver.shutdown();
-        shared.all_stopped.notify_all();
+        self.shared().stop_core_with(core, || self.defer.wake());
     }
 
     /// The index of the worker this thread runs (`None` after `block_in_place` moved it).
@@ -803,6 +833,37 @@ impl Shared {
                 remote.unpark.unpark();
             }
         }
+    }
+
+    /// Steps 2 and 3 of the shutdown protocol (module docs) for a core that no thread runs (its
+    /// thread could not be started).
+    fn stop_core(&self, core: BoxedCore) {
+        self.stop_core_with(core, || {});
+    }
+
+    /// Steps 2 and 3 for `core`; `before_handing_in` runs after its tasks are shut down.
+    fn stop_core_with(&self, mut core: BoxedCore, before_handing_in: impl FnOnce()) {
+        // SAFETY: this scheduler never binds into the list's local half.
+        unsafe { self.owned.close_and_shutdown_all(core.index) };
+        drop(core.lifo_slot.take());
+        while let Some(task) = core.run_queue.pop() {
+            drop(task);
+        }
+        before_handing_in();
+        let mut cores = self.shutdown_cores.lock();
+        cores.push(core);
+        if cores.len() < self.remotes.len() {
+            return;
+        }
+        // The last core to stop.
+        while let Some(task) = self.inject.pop() {
+            drop(task);
+        }
+        // SAFETY: as above.
+        let all_gone = unsafe { self.owned.is_empty() };
+        assert!(all_gone, "tasks left after shutdown; this is a bug in eddy");
+        self.driver.shutdown();
+        self.all_stopped.notify_all();
     }
 
     /// Waits until every worker has stopped, or until `deadline`. Returns true if they have.
