@@ -3,8 +3,9 @@
 //! # A worker's loop
 //! Each tick a worker takes one task and runs it: from its LIFO slot (the task woken last by the
 //! task it just ran, so a message and its handler run back to back), its own queue, or, every
-//! `global_queue_interval` ticks and whenever its own work runs out, the inject queue. With no
-//! work of its own it turns *searcher* (at most half the workers search at once, see
+//! `global_queue_interval` ticks and whenever its own work runs out, the inject queue (it takes
+//! a fair share of what waits there: one task to run, the rest to the back of its queue). With
+//! no work of its own it turns *searcher* (at most half the workers search at once, see
 //! `idle.rs`) and steals half of a victim's queue, starting at a random worker. When that fails
 //! too, it parks. Every `event_interval` ticks it does maintenance: a look at the driver without
 //! blocking, the deferred wakes, and the shutdown flag.
@@ -631,8 +632,13 @@ impl Core {
 
     fn next_task(&mut self, shared: &Shared) -> Option<Notified<Arc<Handle>>> {
         if self.tick % self.global_queue_interval == 0 {
-            // Remote work gets its turn even while local work never runs out.
-            return shared.inject.pop().or_else(|| self.next_local_task());
+            // Remote work gets its turn even while local work never runs out: a fair share of
+            // it joins the back of this queue (one task of it runs now), so it keeps pace with
+            // local work that never runs out, such as tasks that yield in a loop; one task per
+            // interval would let a backlog grow without bound (`spawn_many_remote_busy`).
+            return self
+                .refill_from_inject(shared)
+                .or_else(|| self.next_local_task());
         }
         if let Some(task) = self.next_local_task() {
             return Some(task);
