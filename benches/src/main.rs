@@ -12,11 +12,13 @@
 //! - [`tokio_api`]: the workloads written once for crates with Tokio's API,
 //!   instantiated for eddy and tokio;
 //! - [`smol_rt`]: the same workloads on smol;
+//! - [`countdown`]: how workloads wait for tasks they hold no handle to;
 //! - [`measure`]: interleaved sampling and statistics;
 //! - [`report`]: the header and the tables.
 
 mod cli;
 mod clock;
+mod countdown;
 mod measure;
 mod remote;
 mod report;

@@ -5,18 +5,20 @@
 //! `Runner` is dropped, so starting and stopping stays outside the timed region.
 
 use std::hint::black_box;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread;
 
 use smol::{Executor, Task, Timer};
 use tokio::sync::{oneshot, watch};
 
+use crate::countdown::Countdown;
 use crate::remote::RemoteThread;
 use crate::smol_rt::timeout;
 use crate::suite::{
-    sleep_durations, Runner, BLOCKING_CALLS, CHAIN_LENGTH, DROPPED_SLEEPS, MULTI_THREAD_WORKERS,
-    PING_PONGS, READY_TIMEOUTS, REMOTE_TASKS, SPAWN_MANY_TASKS, UNFIRED_TIMER, YIELDS_PER_TASK,
-    YIELD_TASKS,
+    sleep_durations, Runner, BLOCKING_CALLS, BUSY_TASKS, CHAIN_LENGTH, DROPPED_SLEEPS,
+    MULTI_THREAD_WORKERS, PING_PONGS, READY_TIMEOUTS, REMOTE_TASKS, SPAWN_MANY_TASKS,
+    UNFIRED_TIMER, YIELDS_PER_TASK, YIELD_TASKS,
 };
 
 /// An executor and the threads that run it.
@@ -245,6 +247,59 @@ pub(crate) fn sleep_many() -> Runner {
                 })
                 .collect();
             for task in tasks {
+                task.await;
+            }
+        });
+    })
+}
+
+/// From this thread (not one of the pool's), spawns `SPAWN_MANY_TASKS` no-op tasks on the idle
+/// pool, then waits until the last one has counted itself done.
+pub(crate) fn spawn_many_remote_idle() -> Runner {
+    let pool = Pool::start();
+    Box::new(move || {
+        let done = Countdown::new(SPAWN_MANY_TASKS);
+        for _ in 0..SPAWN_MANY_TASKS {
+            let done = Arc::clone(&done);
+            pool.executor
+                .spawn(async move { done.count_down() })
+                .detach();
+        }
+        smol::block_on(done.wait());
+    })
+}
+
+/// `spawn_many_remote_idle` while `BUSY_TASKS` tasks keep the pool's threads busy yielding,
+/// from before the first spawn until the last spawned task is done.
+pub(crate) fn spawn_many_remote_busy() -> Runner {
+    let pool = Pool::start();
+    Box::new(move || {
+        let stop = Arc::new(AtomicBool::new(false));
+        let started = Countdown::new(BUSY_TASKS);
+        let busy: Vec<Task<()>> = (0..BUSY_TASKS)
+            .map(|_| {
+                let stop = Arc::clone(&stop);
+                let started = Arc::clone(&started);
+                pool.executor.spawn(async move {
+                    started.count_down();
+                    while !stop.load(Ordering::Relaxed) {
+                        smol::future::yield_now().await;
+                    }
+                })
+            })
+            .collect();
+        smol::block_on(started.wait());
+        let done = Countdown::new(SPAWN_MANY_TASKS);
+        for _ in 0..SPAWN_MANY_TASKS {
+            let done = Arc::clone(&done);
+            pool.executor
+                .spawn(async move { done.count_down() })
+                .detach();
+        }
+        smol::block_on(async {
+            done.wait().await;
+            stop.store(true, Ordering::Relaxed);
+            for task in busy {
                 task.await;
             }
         });

@@ -19,7 +19,7 @@ use crate::smol_mt;
 use crate::smol_rt;
 use crate::tokio_api::{eddy_rt, tokio_rt};
 
-/// Tasks spawned (and awaited) by `spawn_many_local`.
+/// Tasks spawned (and awaited) by `spawn_many_local` and the `spawn_many_remote_*` workloads.
 pub(crate) const SPAWN_MANY_TASKS: usize = 10_000;
 /// Tasks in `yield_many`.
 pub(crate) const YIELD_TASKS: usize = 200;
@@ -33,6 +33,9 @@ pub(crate) const CHAIN_LENGTH: usize = 1_000;
 pub(crate) const BLOCKING_CALLS: usize = 1_000;
 /// Tasks spawned from a foreign thread in `remote_spawn`.
 pub(crate) const REMOTE_TASKS: usize = 10_000;
+/// Tasks that keep the workers busy in `spawn_many_remote_busy`: two per worker, as in Tokio's
+/// `rt_multi_threaded` bench, so a worker that finishes a yield still finds one to run.
+pub(crate) const BUSY_TASKS: usize = 2 * MULTI_THREAD_WORKERS;
 /// Worker threads of the multi-thread contenders: one per core of the reference machine.
 pub(crate) const MULTI_THREAD_WORKERS: usize = 2;
 /// Tasks in `timers_sleep_many`, each sleeping once.
@@ -284,6 +287,28 @@ pub(crate) fn all() -> Vec<Workload> {
             },
         },
         Workload {
+            name: "spawn_many_remote_idle",
+            flavor: Flavor::MultiThread,
+            ops_per_iteration: SPAWN_MANY_TASKS,
+            op_unit: "task",
+            setup: |contender| match contender {
+                Contender::Eddy => eddy_rt::spawn_many_remote_idle(eddy_rt::multi_thread()),
+                Contender::Tokio => tokio_rt::spawn_many_remote_idle(tokio_rt::multi_thread()),
+                Contender::Smol => smol_mt::spawn_many_remote_idle(),
+            },
+        },
+        Workload {
+            name: "spawn_many_remote_busy",
+            flavor: Flavor::MultiThread,
+            ops_per_iteration: SPAWN_MANY_TASKS,
+            op_unit: "task",
+            setup: |contender| match contender {
+                Contender::Eddy => eddy_rt::spawn_many_remote_busy(eddy_rt::multi_thread()),
+                Contender::Tokio => tokio_rt::spawn_many_remote_busy(tokio_rt::multi_thread()),
+                Contender::Smol => smol_mt::spawn_many_remote_busy(),
+            },
+        },
+        Workload {
             name: "yield_many",
             flavor: Flavor::MultiThread,
             ops_per_iteration: YIELD_TASKS * YIELDS_PER_TASK,
@@ -435,5 +460,36 @@ mod tests {
         // Spread over the range, not stuck at one value.
         assert!(durations.iter().any(|d| *d < Duration::from_millis(2)));
         assert!(durations.iter().any(|d| *d > Duration::from_millis(4)));
+    }
+
+    #[test]
+    fn multi_thread_spawns_locally_and_remotely() {
+        let names: Vec<String> = all().iter().map(Workload::full_name).collect();
+        for expected in [
+            "multi_thread/spawn_many_local",
+            "multi_thread/spawn_many_remote_idle",
+            "multi_thread/spawn_many_remote_busy",
+        ] {
+            assert!(
+                names.iter().any(|name| name == expected),
+                "{expected} missing"
+            );
+        }
+    }
+
+    /// One iteration of each remote spawn-many workload on every contender: they finish
+    /// (the countdowns reach zero, the busy tasks stop) and the runtimes shut down.
+    #[test]
+    fn spawn_many_remote_workloads_run_on_every_contender() {
+        for workload in all()
+            .into_iter()
+            .filter(|workload| workload.name.starts_with("spawn_many_remote"))
+        {
+            for contender in Contender::ALL {
+                let mut runner = (workload.setup)(contender);
+                runner();
+                drop(runner);
+            }
+        }
     }
 }

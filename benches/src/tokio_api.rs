@@ -20,13 +20,16 @@ macro_rules! tokio_api_workloads {
             use ::$krate::task::JoinHandle;
 
             use std::hint::black_box;
+            use std::sync::atomic::{AtomicBool, Ordering};
+            use std::sync::Arc;
             use std::time::Duration;
 
+            use crate::countdown::Countdown;
             use crate::remote::RemoteThread;
             use crate::suite::{
-                sleep_durations, Runner, BLOCKING_CALLS, CHAIN_LENGTH, DROPPED_SLEEPS, PING_PONGS,
-                READY_TIMEOUTS, REMOTE_TASKS, SPAWN_MANY_TASKS, UNFIRED_TIMER, YIELDS_PER_TASK,
-                YIELD_TASKS,
+                sleep_durations, Runner, BLOCKING_CALLS, BUSY_TASKS, CHAIN_LENGTH, DROPPED_SLEEPS,
+                PING_PONGS, READY_TIMEOUTS, REMOTE_TASKS, SPAWN_MANY_TASKS, UNFIRED_TIMER,
+                YIELDS_PER_TASK, YIELD_TASKS,
             };
 
             /// A current-thread runtime with no drivers enabled: eddy has no
@@ -305,6 +308,58 @@ macro_rules! tokio_api_workloads {
                         let handles = handles_rx.await.expect("remote thread dropped the handles");
                         for handle in handles {
                             handle.await.expect("remotely spawned task failed");
+                        }
+                    });
+                })
+            }
+
+            /// Spawns `SPAWN_MANY_TASKS` no-op tasks with `Runtime::spawn` from
+            /// the thread that owns the runtime (not a worker, so every spawn
+            /// goes through the inject queue) while the workers are idle, then
+            /// waits in `block_on` until the last task has counted itself done.
+            pub(crate) fn spawn_many_remote_idle(runtime: Runtime) -> Runner {
+                Box::new(move || {
+                    let done = Countdown::new(SPAWN_MANY_TASKS);
+                    for _ in 0..SPAWN_MANY_TASKS {
+                        let done = Arc::clone(&done);
+                        runtime.spawn(async move { done.count_down() });
+                    }
+                    runtime.block_on(done.wait());
+                })
+            }
+
+            /// `spawn_many_remote_idle` while every worker is busy: first
+            /// `BUSY_TASKS` tasks start yielding in a loop (the spawning waits
+            /// until each has run once), and they keep at it until the last
+            /// spawned task is done; then they stop and are awaited. Injected
+            /// tasks compete with the yielding ones for the workers.
+            pub(crate) fn spawn_many_remote_busy(runtime: Runtime) -> Runner {
+                Box::new(move || {
+                    let stop = Arc::new(AtomicBool::new(false));
+                    let started = Countdown::new(BUSY_TASKS);
+                    let busy: Vec<JoinHandle<()>> = (0..BUSY_TASKS)
+                        .map(|_| {
+                            let stop = Arc::clone(&stop);
+                            let started = Arc::clone(&started);
+                            runtime.spawn(async move {
+                                started.count_down();
+                                while !stop.load(Ordering::Relaxed) {
+                                    ::$krate::task::yield_now().await;
+                                }
+                            })
+                        })
+                        .collect();
+                    runtime.block_on(started.wait());
+                    let done = Countdown::new(SPAWN_MANY_TASKS);
+                    for _ in 0..SPAWN_MANY_TASKS {
+                        let done = Arc::clone(&done);
+                        runtime.spawn(async move { done.count_down() });
+                    }
+                    runtime.block_on(async {
+                        done.wait().await;
+                        stop.store(true, Ordering::Relaxed);
+                        for handle in busy {
+                            handle.await.expect("busy task failed");
                         }
                     });
                 })

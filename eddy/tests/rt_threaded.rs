@@ -633,3 +633,75 @@ fn many_block_in_place_calls_do_not_keep_finished_threads() {
     }))
     .unwrap();
 }
+
+#[test]
+#[cfg(all(target_os = "linux", target_pointer_width = "64"))]
+fn a_worker_thread_the_os_refuses_fails_the_build_with_the_cause() {
+    fails_if_it_hangs(|| {
+        // No system maps a stack of a petabyte: the first worker thread fails to start.
+        let err = Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_stack_size(1 << 50)
+            .build()
+            .expect_err("the worker thread cannot start");
+        let message = err.to_string();
+        assert!(
+            message.starts_with("failed to start a worker thread of the multi-thread runtime: "),
+            "the error names the cause: {message}"
+        );
+        // The builder still works with a stack the OS accepts.
+        assert_eq!(rt(2).block_on(async { 3 }), 3);
+    });
+}
+
+#[test]
+fn a_backlog_in_the_inject_queue_keeps_pace_with_tasks_that_yield() {
+    fails_if_it_hangs(|| {
+        // One worker, kept busy by a task that yields forever. Ten tasks wait in the inject
+        // queue; at its turn the worker takes its fair share of them (all ten) into its own
+        // queue, so they run within one round of that queue, not one per interval.
+        let rt = Builder::new_multi_thread()
+            .worker_threads(1)
+            .global_queue_interval(61)
+            .build()
+            .unwrap();
+        let yields = Arc::new(AtomicUsize::new(0));
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (started_tx, started_rx) = mpsc::channel::<()>();
+        let (release_tx, release_rx) = mpsc::channel::<()>();
+        let spinner = rt.spawn({
+            let (yields, stop) = (yields.clone(), stop.clone());
+            async move {
+                started_tx.send(()).unwrap();
+                // Holds the only worker until every remote task is queued.
+                release_rx.recv().unwrap();
+                while !stop.load(Ordering::SeqCst) {
+                    yields.fetch_add(1, Ordering::SeqCst);
+                    task::yield_now().await;
+                }
+            }
+        });
+        started_rx.recv().unwrap();
+        let remote: Vec<_> = (0..10)
+            .map(|_| {
+                let yields = yields.clone();
+                rt.spawn(async move { yields.load(Ordering::SeqCst) })
+            })
+            .collect();
+        release_tx.send(()).unwrap();
+        let seen: Vec<usize> = rt.block_on(async {
+            let mut seen = Vec::new();
+            for task in remote {
+                seen.push(task.await.unwrap());
+            }
+            stop.store(true, Ordering::SeqCst);
+            spinner.await.unwrap();
+            seen
+        });
+        let spread = seen.iter().max().unwrap() - seen.iter().min().unwrap();
+        assert!(
+            spread <= 1,
+            "the remote tasks ran {spread} yields apart: {seen:?}"
+        );
+    });
+}

@@ -34,7 +34,8 @@ where
 /// Runs `f`, which may block, on the current thread without stalling the other tasks: on a
 /// multi-thread runtime the worker hands its queue to a new thread first, and takes it back
 /// afterwards when it can. `f` runs with no coop budget, and may itself call
-/// `Handle::block_on`. Outside a runtime `f` simply runs.
+/// `Handle::block_on`. Outside a runtime `f` simply runs. Should the OS refuse the new thread,
+/// `f` still runs, in place: the worker's other tasks then wait for it.
 ///
 /// Prefer [`spawn_blocking`] where the work can move to another thread; `block_in_place` is for
 /// code that must stay where it is (it borrows from the task, say).

@@ -36,6 +36,11 @@ pub(crate) const JOIN_ERROR_NOT_PANIC: &str = "`JoinError` reason is not a panic
 /// A `JoinHandle` polled again after it returned `Ready`.
 pub(crate) const JOIN_HANDLE_AFTER_COMPLETION: &str = "JoinHandle polled after completion";
 
+/// `Builder::build` of a multi-thread runtime: the OS refused a worker thread (the error that
+/// follows says why: too many threads, a stack size it cannot map...).
+pub(crate) const WORKER_THREAD_SPAWN_FAILED: &str =
+    "failed to start a worker thread of the multi-thread runtime";
+
 /// Builder asserts.
 pub(crate) const MAX_BLOCKING_THREADS_ZERO: &str = "Max blocking threads cannot be set to 0";
 pub(crate) const RUNTIME_NAME_EMPTY: &str = "runtime name shouldn't be empty";

@@ -449,8 +449,8 @@ impl Context {
             } else if let Some(task) = core.tasks.pop_front() {
                 Some(task)
             } else {
-                // Local work ran out: move everything injected over in one lock, not one per
-                // task.
+                // Local work ran out: move everything injected over at once (one lock per
+                // non-empty shard), not one lock per task.
                 core.tasks.extend(inject.pop_all());
                 core.tasks.pop_front()
             };

@@ -21,6 +21,7 @@
 use super::core::Header;
 use super::{new_task, Id, JoinHandle, Notified, Schedule, Task};
 use crate::loom::{AtomicBool, AtomicU64, Mutex, Ordering, StaticAtomicU64, UnsafeCell};
+use crate::util::cache_padded::CachePadded;
 use crate::util::linked_list::{self, LinkedList};
 use std::future::Future;
 use std::marker::PhantomData;
@@ -44,7 +45,7 @@ pub(crate) struct OwnedTasks<S: 'static> {
 
 struct TaskLink<S>(PhantomData<S>);
 
-/// One locked part of the list.
+/// One locked part of the list, on its own cache line(s).
 type Shard<S> = CachePadded<Mutex<ShardList<S>>>;
 
 /// The tasks of one shard, and how many ever came and went (for metrics).
@@ -53,12 +54,6 @@ struct ShardList<S: 'static> {
     bound: u64,
     removed: u64,
 }
-
-/// One shard per cache line (two on x86_64, where the adjacent line is prefetched), so threads
-/// working on different shards do not contend on one line.
-#[cfg_attr(target_arch = "x86_64", repr(align(128)))]
-#[cfg_attr(not(target_arch = "x86_64"), repr(align(64)))]
-struct CachePadded<T>(T);
 
 // SAFETY: the local half is only touched by the exclusive owner (module contract); everything
 // else is behind locks or atomics.

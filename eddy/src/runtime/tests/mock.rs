@@ -178,3 +178,15 @@ pub(super) fn notified(mock: &Arc<Mock>, gate: &Arc<Gate>) -> Notified<Arc<Mock>
     drop(spawn(mock, wait(gate, Arc::new(()))));
     mock.take_queued().expect("spawn queues the task")
 }
+
+/// `count` tasks made with `notified`.
+#[cfg(not(loom))]
+pub(super) fn tasks(mock: &Arc<Mock>, gate: &Arc<Gate>, count: usize) -> Vec<Notified<Arc<Mock>>> {
+    (0..count).map(|_| notified(mock, gate)).collect()
+}
+
+/// The address of a task's header, to follow one task through the queues.
+#[cfg(not(loom))]
+pub(super) fn key(task: &Notified<Arc<Mock>>) -> usize {
+    task.header_addr()
+}

@@ -5,6 +5,8 @@
 //! mechanism, and checks that every task is freed exactly once and no reference leaks: the
 //! `Arc`s used here are loom's, which fail the model if any is still alive at its end.
 
+#[cfg(not(loom))]
+mod inject;
 #[cfg(loom)]
 mod loom_idle;
 #[cfg(loom)]
@@ -18,3 +20,5 @@ mod loom_task;
 mod mock;
 #[cfg(not(loom))]
 mod queue;
+#[cfg(not(loom))]
+mod worker;

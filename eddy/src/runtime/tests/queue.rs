@@ -1,21 +1,9 @@
 //! Unit tests of a worker's run queue at its real capacity, with real threads.
 
-use super::mock::{notified, Gate, Mock};
+use super::mock::{key, tasks, Gate, Mock};
 use crate::loom::Arc;
 use crate::runtime::scheduler::inject::Inject;
 use crate::runtime::scheduler::multi_thread::queue::{self, CAPACITY};
-use crate::runtime::task::Notified;
-
-type Task = Notified<Arc<Mock>>;
-
-fn tasks(mock: &Arc<Mock>, gate: &Arc<Gate>, count: usize) -> Vec<Task> {
-    (0..count).map(|_| notified(mock, gate)).collect()
-}
-
-/// The address of a task's header, to follow one task through the queues.
-fn key(task: &Task) -> usize {
-    task.header_addr()
-}
 
 #[test]
 fn pops_in_push_order() {

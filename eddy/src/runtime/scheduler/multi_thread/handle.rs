@@ -77,6 +77,12 @@ impl Handle {
     pub(crate) fn worker_local_queue_depth(&self, worker: usize) -> usize {
         self.shared.worker_local_queue_depth(worker)
     }
+
+    /// Worker threads started and not yet joined or reaped (tests of the shutdown protocol).
+    #[cfg(test)]
+    pub(crate) fn unjoined_threads(&self) -> usize {
+        self.shared.thread_joins.lock().len()
+    }
 }
 
 impl fmt::Debug for Handle {

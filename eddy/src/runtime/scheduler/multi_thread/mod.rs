@@ -11,6 +11,8 @@ mod worker;
 
 pub(crate) use handle::Handle;
 pub(crate) use worker::{block_in_place, Context, Settings, ThreadConfig};
+#[cfg(test)]
+pub(crate) use worker::{failing_spawns, tuned_global_queue_interval};
 
 use crate::loom::{thread, StdArc as Arc};
 use crate::runtime::{blocking, driver};
@@ -36,8 +38,14 @@ impl MultiThread {
         blocking_spawner: blocking::Spawner,
     ) -> io::Result<(MultiThread, Arc<Handle>)> {
         let (handle, cores) = worker::create(settings, driver, driver_handle, blocking_spawner);
-        worker::launch(&handle, cores)?;
-        Ok((MultiThread { _private: () }, handle))
+        let scheduler = MultiThread { _private: () };
+        if let Err(err) = worker::launch(&handle, cores) {
+            // Nothing of a runtime that failed to start outlives the error: the workers that did
+            // start stop, and are joined, first.
+            scheduler.shutdown(&handle, None);
+            return Err(err);
+        }
+        Ok((scheduler, handle))
     }
 
     /// Shuts the workers down. With `timeout`, waits at most that long for them to stop; a
@@ -54,13 +62,23 @@ impl MultiThread {
         if !handle.shared.wait_stopped(deadline) {
             return;
         }
-        for join in threads {
-            // With a timeout, a thread still busy (a task's `block_in_place` closure) is left
-            // to finish on its own, as the blocking pool leaves its closures.
-            if deadline.is_none() || crate::loom::thread_is_finished(&join) {
-                // A worker's own panics are bugs that were already reported; do not add one.
-                let _ = join.join();
+        // A `block_in_place` may have started a thread after the list was taken above; its
+        // handle is in the list by now (it is pushed under the list's lock, which is held from
+        // before the thread exists, and the thread had to run for every worker to stop). Only
+        // a thread holding a core starts threads, and every core has stopped: once a take finds
+        // the list empty, it stays empty.
+        let mut threads = threads;
+        while !threads.is_empty() {
+            for join in threads {
+                // With a timeout, a thread still busy (a task's `block_in_place` closure) is
+                // left to finish on its own, as the blocking pool leaves its closures.
+                if deadline.is_none() || crate::loom::thread_is_finished(&join) {
+                    // A worker's own panics are bugs that were already reported; do not add
+                    // one.
+                    let _ = join.join();
+                }
             }
+            threads = std::mem::take(&mut *handle.shared.thread_joins.lock());
         }
     }
 }

@@ -3,8 +3,9 @@
 //! # A worker's loop
 //! Each tick a worker takes one task and runs it: from its LIFO slot (the task woken last by the
 //! task it just ran, so a message and its handler run back to back), its own queue, or, every
-//! `global_queue_interval` ticks and whenever its own work runs out, the inject queue. With no
-//! work of its own it turns *searcher* (at most half the workers search at once, see
+//! `global_queue_interval` ticks and whenever its own work runs out, the inject queue (it takes
+//! a fair share of what waits there: one task to run, the rest to the back of its queue). With
+//! no work of its own it turns *searcher* (at most half the workers search at once, see
 //! `idle.rs`) and steals half of a victim's queue, starting at a random worker. When that fails
 //! too, it parks. Every `event_interval` ticks it does maintenance: a look at the driver without
 //! blocking, the deferred wakes, and the shutdown flag.
@@ -22,7 +23,11 @@
 //!    and shuts down every task in it, starting at its own shard, so the workers share the
 //!    work; then it drops what its LIFO slot and queue still reference.
 //! 3. Each worker then hands its core to `shutdown_cores`. The last one drains the inject queue,
-//!    checks that no task is left, and shuts the driver down, last.
+//!    checks that no task is left, and shuts the driver down, last. (A core whose thread could
+//!    not be started goes through steps 2 and 3 on the thread that tried, in `launch`.)
+//! 4. `MultiThread::shutdown` waits for that, then joins every thread in `thread_joins`, taking
+//!    the list again until it is empty: a `block_in_place` during shutdown may start a thread
+//!    after the first take. Threads start with `thread_joins` locked until their handle is in.
 //!
 //! Tasks that wake each other during shutdown only push references into closed or draining
 //! queues; none is polled again, since `OwnedTasks` already cancelled them.
@@ -59,6 +64,8 @@ const GLOBAL_QUEUE_TARGET_LATENCY: Duration = Duration::from_micros(200);
 /// Bounds of the tuned interval.
 const MIN_GLOBAL_QUEUE_INTERVAL: u32 = 2;
 const MAX_GLOBAL_QUEUE_INTERVAL: u32 = 127;
+/// Tuning leaves the interval alone unless it would move by more than this.
+const GLOBAL_QUEUE_INTERVAL_HYSTERESIS: u32 = 2;
 
 /// The scheduler state shared by every worker and handle.
 pub(crate) struct Shared {
@@ -84,7 +91,8 @@ pub(crate) struct Shared {
     /// A task panicked under `UnhandledPanic::ShutdownRuntime`, and the threads in
     /// `block_on` to tell about it.
     unhandled_panic: Mutex<UnhandledPanicState>,
-    /// Every worker thread started so far, for shutdown to join.
+    /// Every worker thread started and not yet reaped (finished) or joined, for shutdown to
+    /// join. A thread's handle goes in under the same lock hold as its start.
     pub(super) thread_joins: Mutex<Vec<thread::JoinHandle<()>>>,
 }
 
@@ -213,14 +221,27 @@ pub(crate) fn create(
 }
 
 /// Starts one thread per core.
+///
+/// When a thread cannot be started, the runtime is closed, and the cores that got no thread
+/// stop here, as their workers would at shutdown; the error names the cause. The caller then
+/// shuts the runtime down as usual (`MultiThread::shutdown`): the threads already started stop
+/// too, every core reaches `shutdown_cores`, and the wait for them ends.
 pub(crate) fn launch(handle: &Arc<Handle>, cores: Vec<BoxedCore>) -> io::Result<()> {
-    for core in cores {
+    let mut cores = cores.into_iter();
+    while let Some(core) = cores.next() {
         let index = core.index;
         *handle.shared.remotes[index].handoff.lock() = Some(core);
         if let Err(err) = spawn_worker_thread(handle, index) {
-            // The threads already started stop with the others; the caller drops the runtime.
-            handle.shared.close();
-            return Err(err);
+            let shared = &handle.shared;
+            shared.close();
+            let unstarted = shared.remotes[index].handoff.lock().take();
+            for core in unstarted.into_iter().chain(cores) {
+                shared.stop_core(core);
+            }
+            return Err(io::Error::new(
+                err.kind(),
+                format!("{}: {err}", error::WORKER_THREAD_SPAWN_FAILED),
+            ));
         }
     }
     Ok(())
@@ -229,12 +250,18 @@ pub(crate) fn launch(handle: &Arc<Handle>, cores: Vec<BoxedCore>) -> io::Result<
 /// Starts a thread that takes the core waiting in worker `index`'s hand-off slot and runs it;
 /// the thread ends at once if the core was taken back meanwhile.
 fn spawn_worker_thread(handle: &Arc<Handle>, index: usize) -> io::Result<()> {
+    #[cfg(test)]
+    failing_spawns::check()?;
     let threads = &handle.shared.threads;
     let mut builder = thread::Builder::new().name((threads.thread_name)());
     if let Some(stack_size) = threads.stack_size {
         builder = builder.stack_size(stack_size);
     }
     let worker_handle = handle.clone();
+    // The list stays locked from before the thread exists until its handle is in: the thread
+    // may run its core and stop it at once, and shutdown, woken by that, must then find the
+    // handle in the list (see `MultiThread::shutdown`).
+    let mut joins = handle.shared.thread_joins.lock();
     let join = builder.spawn(move || {
         let threads = worker_handle.shared.threads.clone();
         if let Some(hook) = &threads.after_start {
@@ -250,12 +277,46 @@ fn spawn_worker_thread(handle: &Arc<Handle>, index: usize) -> io::Result<()> {
             quietly(|| hook());
         }
     })?;
-    let mut joins = handle.shared.thread_joins.lock();
     // Reap threads that already ended (each `block_in_place` starts one): an exited thread
     // that is never joined keeps its stack mapped.
     joins.retain(|join| !crate::loom::thread_is_finished(join));
     joins.push(join);
     Ok(())
+}
+
+/// Tests make a worker thread fail to start, as the OS may refuse one, at a chosen point.
+#[cfg(test)]
+pub(crate) mod failing_spawns {
+    use std::cell::Cell;
+    use std::io;
+
+    thread_local! {
+        /// Worker-thread starts from this thread that succeed before one fails (`None`: all
+        /// succeed).
+        static SUCCEED_BEFORE_FAILING: Cell<Option<usize>> = const { Cell::new(None) };
+    }
+
+    /// The next `succeed` starts from this thread succeed, the one after fails.
+    pub(crate) fn fail_after(succeed: usize) {
+        SUCCEED_BEFORE_FAILING.set(Some(succeed));
+    }
+
+    pub(super) fn check() -> io::Result<()> {
+        match SUCCEED_BEFORE_FAILING.get() {
+            None => Ok(()),
+            Some(0) => {
+                SUCCEED_BEFORE_FAILING.set(None);
+                Err(io::Error::new(
+                    io::ErrorKind::WouldBlock,
+                    "injected by a test: no more threads",
+                ))
+            }
+            Some(left) => {
+                SUCCEED_BEFORE_FAILING.set(Some(left - 1));
+                Ok(())
+            }
+        }
+    }
 }
 
 /// Runs `f`, which may block, on a worker thread without stalling the worker's tasks: the
@@ -525,34 +586,13 @@ impl Context {
 
     /// Step 2 and 3 of the shutdown protocol (module docs).
     fn shutdown_core(&self) {
-        let shared = self.shared();
-        let mut core = self
+        let core = self
             .core
             .borrow_mut()
             .take()
             .expect("core present at shutdown");
-        // SAFETY: this scheduler never binds into the list's local half.
-        unsafe { shared.owned.close_and_shutdown_all(core.index) };
-        drop(core.lifo_slot.take());
-        while let Some(task) = core.run_queue.pop() {
-            drop(task);
-        }
         // Wakers deferred by destructors point at finished tasks: waking them does nothing.
-        self.defer.wake();
-        let mut cores = shared.shutdown_cores.lock();
-        cores.push(core);
-        if cores.len() < shared.remotes.len() {
-            return;
-        }
-        // The last worker to stop.
-        while let Some(task) = shared.inject.pop() {
-            drop(task);
-        }
-        // SAFETY: as above.
-        let all_gone = unsafe { shared.owned.is_empty() };
-        assert!(all_gone, "tasks left after shutdown; this is a bug in eddy");
-        shared.driver.shutdown();
-        shared.all_stopped.notify_all();
+        self.shared().stop_core_with(core, || self.defer.wake());
     }
 
     /// The index of the worker this thread runs (`None` after `block_in_place` moved it).
@@ -592,8 +632,13 @@ impl Core {
 
     fn next_task(&mut self, shared: &Shared) -> Option<Notified<Arc<Handle>>> {
         if self.tick % self.global_queue_interval == 0 {
-            // Remote work gets its turn even while local work never runs out.
-            return shared.inject.pop().or_else(|| self.next_local_task());
+            // Remote work gets its turn even while local work never runs out: a fair share of
+            // it joins the back of this queue (one task of it runs now), so it keeps pace with
+            // local work that never runs out, such as tasks that yield in a loop; one task per
+            // interval would let a backlog grow without bound (`spawn_many_remote_busy`).
+            return self
+                .refill_from_inject(shared)
+                .or_else(|| self.next_local_task());
         }
         if let Some(task) = self.next_local_task() {
             return Some(task);
@@ -718,14 +763,28 @@ impl Core {
     /// Picks the interval between forced looks at the inject queue so that a task waiting
     /// there waits about `GLOBAL_QUEUE_TARGET_LATENCY`, given how long a poll takes here.
     fn tune_global_queue_interval(&mut self) {
-        let Some(mean) = self.metrics.mean_poll_time() else {
-            return;
-        };
-        let polls = GLOBAL_QUEUE_TARGET_LATENCY.as_nanos() / mean.as_nanos().max(1);
-        self.global_queue_interval = polls.clamp(
-            u128::from(MIN_GLOBAL_QUEUE_INTERVAL),
-            u128::from(MAX_GLOBAL_QUEUE_INTERVAL),
-        ) as u32;
+        if let Some(mean) = self.metrics.mean_poll_time() {
+            self.global_queue_interval =
+                tuned_global_queue_interval(self.global_queue_interval, mean);
+        }
+    }
+}
+
+/// The interval a worker with `current` moves to, given the mean poll time `mean`: about
+/// `GLOBAL_QUEUE_TARGET_LATENCY / mean`, within the bounds. A change of
+/// `GLOBAL_QUEUE_INTERVAL_HYSTERESIS` or less is ignored: the mean wobbles from one maintenance
+/// to the next, and following every wobble would only move the ticks the inject queue gets its
+/// turn at, for no gain.
+pub(crate) fn tuned_global_queue_interval(current: u32, mean: Duration) -> u32 {
+    let polls = GLOBAL_QUEUE_TARGET_LATENCY.as_nanos() / mean.as_nanos().max(1);
+    let tuned = polls.clamp(
+        u128::from(MIN_GLOBAL_QUEUE_INTERVAL),
+        u128::from(MAX_GLOBAL_QUEUE_INTERVAL),
+    ) as u32;
+    if tuned.abs_diff(current) <= GLOBAL_QUEUE_INTERVAL_HYSTERESIS {
+        current
+    } else {
+        tuned
     }
 }
 
@@ -780,6 +839,37 @@ impl Shared {
                 remote.unpark.unpark();
             }
         }
+    }
+
+    /// Steps 2 and 3 of the shutdown protocol (module docs) for a core that no thread runs (its
+    /// thread could not be started).
+    fn stop_core(&self, core: BoxedCore) {
+        self.stop_core_with(core, || {});
+    }
+
+    /// Steps 2 and 3 for `core`; `before_handing_in` runs after its tasks are shut down.
+    fn stop_core_with(&self, mut core: BoxedCore, before_handing_in: impl FnOnce()) {
+        // SAFETY: this scheduler never binds into the list's local half.
+        unsafe { self.owned.close_and_shutdown_all(core.index) };
+        drop(core.lifo_slot.take());
+        while let Some(task) = core.run_queue.pop() {
+            drop(task);
+        }
+        before_handing_in();
+        let mut cores = self.shutdown_cores.lock();
+        cores.push(core);
+        if cores.len() < self.remotes.len() {
+            return;
+        }
+        // The last core to stop.
+        while let Some(task) = self.inject.pop() {
+            drop(task);
+        }
+        // SAFETY: as above.
+        let all_gone = unsafe { self.owned.is_empty() };
+        assert!(all_gone, "tasks left after shutdown; this is a bug in eddy");
+        self.driver.shutdown();
+        self.all_stopped.notify_all();
     }
 
     /// Waits until every worker has stopped, or until `deadline`. Returns true if they have.
