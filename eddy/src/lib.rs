@@ -40,6 +40,7 @@
 //! | `hyper`    | adapters for hyper                                                       |
 //! | `io-uring` | an io_uring driver on Linux                                              |
 
+pub mod io;
 pub(crate) mod loom;
 pub mod runtime;
 pub mod task;

@@ -45,6 +45,7 @@ pub struct Builder {
     disable_lifo_slot: bool,
     rng_seed: Option<RngSeed>,
     enable_io: bool,
+    max_io_events_per_tick: usize,
     enable_time: bool,
     start_paused: bool,
     unhandled_panic: UnhandledPanic,
@@ -56,6 +57,8 @@ enum Kind {
     MultiThread,
 }
 
+/// Default of `max_io_events_per_tick`.
+const DEFAULT_MAX_IO_EVENTS_PER_TICK: usize = 1024;
 /// Default of `max_blocking_threads`.
 const DEFAULT_MAX_BLOCKING_THREADS: usize = 512;
 /// Default of `thread_keep_alive`.
@@ -110,6 +113,7 @@ impl Builder {
             disable_lifo_slot: false,
             rng_seed: None,
             enable_io: false,
+            max_io_events_per_tick: DEFAULT_MAX_IO_EVENTS_PER_TICK,
             enable_time: false,
             start_paused: false,
             unhandled_panic: UnhandledPanic::Ignore,
@@ -117,16 +121,27 @@ impl Builder {
     }
 
     /// Enables every driver: IO and time.
-    ///
-    /// The IO driver is not part of eddy yet; that half of the choice is recorded and takes
-    /// effect when it lands.
     pub fn enable_all(&mut self) -> &mut Self {
         self.enable_io().enable_time()
     }
 
-    /// Enables the IO driver (recorded; the driver is not part of eddy yet).
+    /// Enables the IO driver: sockets (`net`), `io::unix::AsyncFd` and signals. Without it,
+    /// creating an IO resource panics.
     pub fn enable_io(&mut self) -> &mut Self {
         self.enable_io = true;
+        self
+    }
+
+    /// How many IO events one turn of the driver takes from the operating system (default
+    /// 1024). More events per turn means fewer syscalls under load; fewer means the scheduler
+    /// gets back to its tasks sooner.
+    ///
+    /// # Panics
+    /// Panics if `capacity` is 0.
+    #[track_caller]
+    pub fn max_io_events_per_tick(&mut self, capacity: usize) -> &mut Self {
+        assert!(capacity > 0, "{}", error::MAX_IO_EVENTS_ZERO);
+        self.max_io_events_per_tick = capacity;
         self
     }
 
@@ -374,6 +389,8 @@ impl Builder {
 
     fn driver_cfg(&self, flavor: Kind, timer_shards: usize) -> driver::Cfg {
         driver::Cfg {
+            enable_io: self.enable_io,
+            events_per_tick: self.max_io_events_per_tick,
             enable_time: self.enable_time,
             enable_pausing: matches!(flavor, Kind::CurrentThread),
             start_paused: self.start_paused,
@@ -384,7 +401,7 @@ impl Builder {
     #[track_caller]
     fn build_multi_thread(&mut self) -> io::Result<Runtime> {
         let num_workers = self.num_workers();
-        let (driver, driver_handle) = Driver::new(self.driver_cfg(Kind::MultiThread, num_workers));
+        let (driver, driver_handle) = Driver::new(self.driver_cfg(Kind::MultiThread, num_workers))?;
         let blocking_pool = self.blocking_pool();
         let threads = multi_thread::ThreadConfig {
             thread_name: self.thread_name.clone(),
@@ -418,7 +435,7 @@ impl Builder {
 
     #[track_caller]
     fn build_current_thread(&mut self, local_tid: Option<ThreadId>) -> io::Result<Runtime> {
-        let (driver, driver_handle) = Driver::new(self.driver_cfg(Kind::CurrentThread, 1));
+        let (driver, driver_handle) = Driver::new(self.driver_cfg(Kind::CurrentThread, 1))?;
         let blocking_pool = self.blocking_pool();
         let config = self.config();
         let (scheduler, handle) = CurrentThread::new(
@@ -454,6 +471,7 @@ impl fmt::Debug for Builder {
             .field("disable_lifo_slot", &self.disable_lifo_slot)
             .field("rng_seed", &self.rng_seed)
             .field("enable_io", &self.enable_io)
+            .field("max_io_events_per_tick", &self.max_io_events_per_tick)
             .field("enable_time", &self.enable_time)
             .field("start_paused", &self.start_paused)
             .field("unhandled_panic", &self.unhandled_panic)

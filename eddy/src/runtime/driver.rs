@@ -1,10 +1,11 @@
 //! The driver: what a scheduler parks on when it has nothing to run.
 //!
-//! A stack of layers, each wrapping the next: the time driver (timers; optional) over the
-//! condvar parker (`park.rs`). The IO driver (epoll through mio) will replace the parker at the
-//! bottom, behind the same `Driver::park*` / `Handle::unpark` pair, so the schedulers do not
-//! change when it arrives.
+//! A stack of layers, each wrapping the next: the time driver (timers; optional) over the IO
+//! driver (epoll through mio; optional), or over the condvar parker (`park.rs`) when IO is off.
+//! The schedulers see only `Driver::park*` and `Handle::unpark`.
 
+use crate::loom::StdArc as Arc;
+use crate::runtime::io;
 use crate::runtime::park::{ParkThread, UnparkThread};
 use crate::runtime::time;
 use std::time::Duration;
@@ -12,6 +13,9 @@ use std::time::Duration;
 /// What the builder asks of the driver.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Cfg {
+    pub(crate) enable_io: bool,
+    /// How many events one turn of the IO driver takes from the operating system.
+    pub(crate) events_per_tick: usize,
     pub(crate) enable_time: bool,
     /// Whether the clock may be frozen (current-thread runtimes only).
     pub(crate) enable_pausing: bool,
@@ -20,73 +24,152 @@ pub(crate) struct Cfg {
     pub(crate) timer_shards: usize,
 }
 
+/// Why a scheduler looks at the driver without blocking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Look {
+    /// Periodic maintenance: IO events must be collected even under load, or a busy scheduler
+    /// would never see its sockets become ready.
+    Maintenance,
+    /// Deferred wake-ups (`yield_now`) are about to run: the operating system is asked only
+    /// if a task waits on IO, so that a yield costs no syscall otherwise.
+    Yield,
+}
+
 /// The parking side, owned by whichever thread drives the scheduler.
 #[derive(Debug)]
 pub(crate) struct Driver {
-    layer: TimeLayer,
+    io: IoStack,
+    time: Option<time::Driver>,
 }
 
+/// The bottom of the stack: where the thread actually blocks.
 #[derive(Debug)]
-enum TimeLayer {
-    Enabled(time::Driver),
+enum IoStack {
+    Enabled(io::Driver),
     Disabled(ParkThread),
 }
 
 /// The waking side, shared by every thread that schedules work.
 #[derive(Clone, Debug)]
 pub(crate) struct Handle {
-    unpark: UnparkThread,
+    unpark: Unpark,
     clock: time::Clock,
+    /// `None` when the runtime was built without `enable_io`.
+    io: Option<Arc<io::Handle>>,
     /// `None` when the runtime was built without `enable_time`.
     time: Option<time::Handle>,
+}
+
+/// Wakes the thread parked at the bottom of the stack.
+#[derive(Clone, Debug)]
+pub(crate) enum Unpark {
+    Io(Arc<io::Handle>),
+    Thread(UnparkThread),
+}
+
+impl Unpark {
+    pub(crate) fn unpark(&self) {
+        match self {
+            Unpark::Io(handle) => handle.unpark(),
+            Unpark::Thread(unpark) => unpark.unpark(),
+        }
+    }
 }
 
 impl Driver {
     /// # Panics
     /// Panics if `start_paused` is asked of a runtime whose clock cannot be paused.
     #[track_caller]
-    pub(crate) fn new(cfg: Cfg) -> (Driver, Handle) {
-        let park = ParkThread::new();
-        let unpark = park.unpark();
-        let clock = time::Clock::new(cfg.enable_pausing, cfg.start_paused);
-        let (layer, time) = if cfg.enable_time {
-            let handle = time::Handle::new(clock.clone(), unpark.clone(), cfg.timer_shards);
-            (TimeLayer::Enabled(time::Driver::new(park)), Some(handle))
+    pub(crate) fn new(cfg: Cfg) -> std::io::Result<(Driver, Handle)> {
+        let (io, io_handle, unpark) = if cfg.enable_io {
+            let (driver, handle) = io::Driver::new(cfg.events_per_tick)?;
+            let unpark = Unpark::Io(handle.clone());
+            (IoStack::Enabled(driver), Some(handle), unpark)
         } else {
-            (TimeLayer::Disabled(park), None)
+            let park = ParkThread::new();
+            let unpark = Unpark::Thread(park.unpark());
+            (IoStack::Disabled(park), None, unpark)
+        };
+        let clock = time::Clock::new(cfg.enable_pausing, cfg.start_paused);
+        let (time, time_handle) = if cfg.enable_time {
+            let handle = time::Handle::new(clock.clone(), unpark.clone(), cfg.timer_shards);
+            (Some(time::Driver), Some(handle))
+        } else {
+            (None, None)
         };
         let handle = Handle {
             unpark,
             clock,
-            time,
+            io: io_handle,
+            time: time_handle,
         };
-        (Driver { layer }, handle)
+        Ok((Driver { io, time }, handle))
     }
 
-    /// Blocks until `Handle::unpark`, or until a timer is due.
+    /// Blocks until `Handle::unpark`, an IO event, or a timer.
     pub(crate) fn park(&mut self, handle: &Handle) {
-        match &mut self.layer {
-            TimeLayer::Enabled(driver) => driver.park(handle.time_enabled(), None),
-            TimeLayer::Disabled(park) => park.park(),
-        }
+        self.park_internal(handle, None, Look::Maintenance);
     }
 
-    /// Checks for events without blocking for longer than `timeout`. With a zero timeout this
-    /// costs no syscall.
+    /// Waits no longer than `timeout` for the same.
+    #[allow(dead_code)] // the signal driver's and tests' way in; used once signals land
     pub(crate) fn park_timeout(&mut self, handle: &Handle, timeout: Duration) {
-        match &mut self.layer {
-            TimeLayer::Enabled(driver) => driver.park(handle.time_enabled(), Some(timeout)),
-            TimeLayer::Disabled(park) => {
-                park.park_timeout(timeout);
+        self.park_internal(handle, Some(timeout), Look::Maintenance);
+    }
+
+    /// Looks for events without blocking: fires due timers and, unless `look` is a `Yield` with
+    /// no task waiting on IO, asks the operating system for IO events.
+    pub(crate) fn look(&mut self, handle: &Handle, look: Look) {
+        self.park_internal(handle, Some(Duration::ZERO), look);
+    }
+
+    fn park_internal(&mut self, handle: &Handle, timeout: Option<Duration>, look: Look) {
+        let Driver { io, time } = self;
+        let mut bottom = |timeout: Option<Duration>| io.park(handle, timeout, look);
+        match time {
+            Some(time) => time.park(&mut bottom, handle.time_enabled(), timeout),
+            None => {
+                bottom(timeout);
             }
         }
     }
 
-    /// Wakes every pending timer (their `Sleep`s then panic when polled) and releases what the
-    /// driver holds.
+    /// The IO driver's signal readiness since the last call (signal.rs).
+    #[allow(dead_code)] // used once signals land
+    pub(crate) fn take_signal_ready(&mut self) -> bool {
+        match &mut self.io {
+            IoStack::Enabled(driver) => driver.take_signal_ready(),
+            IoStack::Disabled(_) => false,
+        }
+    }
+
+    /// Wakes every pending timer and every IO waiter with the shutdown error, so that nothing
+    /// waits for a runtime that is gone.
     pub(crate) fn shutdown(&mut self, handle: &Handle) {
-        if let TimeLayer::Enabled(driver) = &mut self.layer {
-            driver.shutdown(handle.time_enabled());
+        if let Some(time) = &mut self.time {
+            time.shutdown(handle.time_enabled());
+        }
+        if let (IoStack::Enabled(driver), Some(io)) = (&mut self.io, &handle.io) {
+            driver.shutdown(io);
+        }
+    }
+}
+
+impl IoStack {
+    /// Returns whether anything woke it (an unpark or an event).
+    fn park(&mut self, handle: &Handle, timeout: Option<Duration>, look: Look) -> bool {
+        match self {
+            IoStack::Enabled(driver) => {
+                let io = handle.io.as_ref().expect("an IO driver has an IO handle");
+                driver.turn(io, timeout, look == Look::Yield)
+            }
+            IoStack::Disabled(park) => match timeout {
+                Some(timeout) => park.park_timeout(timeout),
+                None => {
+                    park.park();
+                    true
+                }
+            },
         }
     }
 }
@@ -110,6 +193,11 @@ impl Handle {
     /// The timer side, or `None` if the runtime was built without timers.
     pub(crate) fn time(&self) -> Option<&time::Handle> {
         self.time.as_ref()
+    }
+
+    /// The IO side, or `None` if the runtime was built without IO.
+    pub(crate) fn io(&self) -> Option<&io::Handle> {
+        self.io.as_deref()
     }
 
     fn time_enabled(&self) -> &time::Handle {

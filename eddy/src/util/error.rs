@@ -47,6 +47,8 @@ pub(crate) const RUNTIME_NAME_EMPTY: &str = "runtime name shouldn't be empty";
 pub(crate) const GLOBAL_QUEUE_INTERVAL_ZERO: &str = "global_queue_interval must be greater than 0";
 pub(crate) const EVENT_INTERVAL_ZERO: &str = "event_interval must be greater than 0";
 pub(crate) const WORKER_THREADS_ZERO: &str = "Worker threads cannot be set to 0";
+pub(crate) const MAX_IO_EVENTS_ZERO: &str =
+    "max_io_events_per_tick must be greater than 0: the IO driver needs room for one event";
 
 /// `EDDY_WORKER_THREADS` set to something that is not a positive number.
 pub(crate) const WORKER_THREADS_ENV_INVALID: &str =
@@ -145,3 +147,35 @@ pub(crate) const TIMER_INVALID: &str = "timer duration exceeds maximum duration"
 
 /// `time::interval` or `time::interval_at` with a zero period (it would tick forever at once).
 pub(crate) const INTERVAL_PERIOD_ZERO: &str = "`period` must be non-zero.";
+
+/// An IO resource created on a runtime built without the IO driver.
+pub(crate) const IO_DISABLED: &str = "An eddy runtime context was found, but IO is disabled. \
+     Call `enable_io` (or `enable_all`) on the runtime builder to enable IO.";
+
+/// The text of the `io::Error` that IO gets once its runtime shuts down.
+pub(crate) const RUNTIME_SHUTTING_DOWN: &str =
+    "An eddy runtime context was found, but it is being shutdown.";
+
+/// The error behind `RUNTIME_SHUTTING_DOWN`, a type of its own so that
+/// `runtime::is_rt_shutdown_err` can recognise it.
+#[derive(Debug)]
+pub(crate) struct RuntimeShutdown;
+
+impl std::fmt::Display for RuntimeShutdown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(RUNTIME_SHUTTING_DOWN)
+    }
+}
+
+impl std::error::Error for RuntimeShutdown {}
+
+/// The `io::Error` of IO on a runtime that shut down.
+pub(crate) fn io_runtime_shutdown() -> std::io::Error {
+    std::io::Error::other(RuntimeShutdown)
+}
+
+/// Whether `err` is the error of IO on a runtime that shut down.
+pub(crate) fn is_runtime_shutdown(err: &std::io::Error) -> bool {
+    err.get_ref()
+        .is_some_and(|inner| inner.is::<RuntimeShutdown>())
+}

@@ -17,7 +17,7 @@ use super::defer::Defer;
 use super::inject::Inject;
 use crate::loom::{AtomicBool, AtomicU64, Mutex, Ordering, StdArc as Arc};
 use crate::runtime::config::{Config, UnhandledPanic};
-use crate::runtime::driver::{self, Driver};
+use crate::runtime::driver::{self, Driver, Look};
 use crate::runtime::task::{self, JoinHandle, Notified, OwnedTasks, Schedule, Task};
 use crate::runtime::{blocking, context, coop, scheduler, MetricsBatch, WorkerMetrics};
 use crate::util::error;
@@ -28,7 +28,6 @@ use std::future::{poll_fn, Future};
 use std::pin::{pin, Pin};
 use std::task::{Poll, Wake, Waker};
 use std::thread::{self, ThreadId};
-use std::time::Duration;
 
 /// Initial capacity of the local run queue.
 const INITIAL_CAPACITY: usize = 64;
@@ -514,7 +513,7 @@ impl Context {
         }
         // The hook may have made work; then only look at the driver.
         if self.has_pending_work() {
-            driver.get().park_timeout(&handle.driver, Duration::ZERO);
+            driver.get().look(&handle.driver, Look::Maintenance);
         } else {
             driver.get().park(&handle.driver);
         }
@@ -527,11 +526,9 @@ impl Context {
     }
 
     /// Looks at the driver without blocking, then wakes the deferred tasks.
-    fn park_yield(&self) {
+    fn park_yield(&self, look: Look) {
         self.flush_metrics();
-        self.take_driver()
-            .get()
-            .park_timeout(&self.handle.driver, Duration::ZERO);
+        self.take_driver().get().look(&self.handle.driver, look);
         self.with_core(|core| core.metrics.unparked());
         self.defer.wake();
     }
@@ -605,13 +602,13 @@ impl<'a> CoreGuard<'a> {
                     if context.defer.is_empty() {
                         context.park();
                     } else {
-                        context.park_yield();
+                        context.park_yield(Look::Yield);
                     }
                     continue 'outer;
                 };
                 coop::budget(|| task.run());
             }
-            context.park_yield();
+            context.park_yield(Look::Maintenance);
         })
     }
 }

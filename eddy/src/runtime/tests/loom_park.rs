@@ -6,6 +6,8 @@ use crate::runtime::driver::{self, Driver};
 use crate::runtime::scheduler::multi_thread::park::{Parker, SharedDriver};
 
 const NO_TIMERS: driver::Cfg = driver::Cfg {
+    enable_io: false,
+    events_per_tick: 1,
     enable_time: false,
     enable_pausing: false,
     start_paused: false,
@@ -15,7 +17,7 @@ const NO_TIMERS: driver::Cfg = driver::Cfg {
 #[test]
 fn loom_park_unpark_from_another_thread() {
     loom::model(|| {
-        let (driver, handle) = Driver::new(NO_TIMERS);
+        let (driver, handle) = Driver::new(NO_TIMERS).unwrap();
         let shared = SharedDriver::new(driver, handle);
         let mut parker = Parker::new(shared);
         let unparker = parker.unparker();
@@ -41,7 +43,7 @@ fn loom_park_two_workers_share_the_driver() {
     let mut builder = loom::model::Builder::new();
     builder.preemption_bound = Some(2);
     builder.check(|| {
-        let (driver, handle) = Driver::new(NO_TIMERS);
+        let (driver, handle) = Driver::new(NO_TIMERS).unwrap();
         let shared = SharedDriver::new(driver, handle);
         let ready = Arc::new([AtomicBool::new(false), AtomicBool::new(false)]);
 

@@ -8,7 +8,7 @@
 //! `time::Instant::now()` need not look for the current runtime at all.
 
 use crate::loom::{AtomicBool, Mutex, Ordering, StaticAtomicBool, StdArc as Arc};
-use crate::runtime::park::UnparkThread;
+use crate::runtime::driver::Unpark;
 use crate::util::error;
 use std::time::{Duration, Instant};
 
@@ -131,10 +131,7 @@ impl Clock {
     /// A blocking task was spawned: holds auto-advance back until the returned guard is
     /// dropped (when the task is done), which then wakes `driver` so it can jump the clock.
     /// `None` on a clock that cannot be paused.
-    pub(crate) fn inhibit_auto_advance(
-        &self,
-        driver: UnparkThread,
-    ) -> Option<AutoAdvanceInhibitor> {
+    pub(crate) fn inhibit_auto_advance(&self, driver: Unpark) -> Option<AutoAdvanceInhibitor> {
         if !self.inner.enable_pausing {
             return None;
         }
@@ -158,7 +155,7 @@ impl Clock {
 #[derive(Debug)]
 pub(crate) struct AutoAdvanceInhibitor {
     clock: Clock,
-    driver: UnparkThread,
+    driver: Unpark,
 }
 
 impl Drop for AutoAdvanceInhibitor {

@@ -20,7 +20,7 @@
 //!   lock before filing, so no timer is filed after its shard was drained.
 
 use crate::loom::{AtomicBool, AtomicU64, Mutex, MutexGuard, Ordering, StdArc as Arc};
-use crate::runtime::park::UnparkThread;
+use crate::runtime::driver::Unpark;
 use crate::runtime::time::clock::Clock;
 use crate::runtime::time::entry::{TimerShared, TimerState};
 use crate::runtime::time::source::TimeSource;
@@ -44,7 +44,7 @@ struct Shared {
     source: TimeSource,
     clock: Clock,
     /// Unparks the thread parked in the driver.
-    unpark: UnparkThread,
+    unpark: Unpark,
     shards: Box<[Shard]>,
     wake_at: AtomicU64,
     is_shutdown: AtomicBool,
@@ -65,7 +65,7 @@ pub(crate) enum Filed {
 }
 
 impl Handle {
-    pub(crate) fn new(clock: Clock, unpark: UnparkThread, shards: usize) -> Handle {
+    pub(crate) fn new(clock: Clock, unpark: Unpark, shards: usize) -> Handle {
         let shards = (0..shards.max(1))
             .map(|_| Shard {
                 wheel: Mutex::new(Wheel::new()),

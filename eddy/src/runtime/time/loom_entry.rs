@@ -4,6 +4,7 @@
 //! nothing is touched after it leaves the wheel (loom checks the accesses of the `UnsafeCell`s).
 
 use crate::loom::{thread, AtomicUsize, Ordering, StdArc};
+use crate::runtime::driver::Unpark;
 use crate::runtime::park::ParkThread;
 use crate::runtime::time::entry::{TimerShared, TimerState};
 use crate::runtime::time::handle::{Filed, Handle};
@@ -34,7 +35,7 @@ fn setup() -> (
     ParkThread,
 ) {
     let park = ParkThread::new();
-    let handle = Handle::new(Clock::new(false, false), park.unpark(), 1);
+    let handle = Handle::new(Clock::new(false, false), Unpark::Thread(park.unpark()), 1);
     let node = Box::pin(TimerShared::new());
     let wakes = StdArc::new(CountWakes(AtomicUsize::new(0)));
     let waker = Waker::from(wakes.clone());
@@ -101,7 +102,7 @@ fn loom_timer_reset_races_expiry() {
 fn loom_timer_filed_while_the_driver_plans_its_sleep() {
     loom::model(|| {
         let mut park = ParkThread::new();
-        let handle = Handle::new(Clock::new(false, false), park.unpark(), 1);
+        let handle = Handle::new(Clock::new(false, false), Unpark::Thread(park.unpark()), 1);
         let node = Box::pin(TimerShared::new());
         let ptr = SendNode(NonNull::from(&*node));
         let filer = {

@@ -29,27 +29,30 @@ pub(crate) use clock::Clock;
 pub(crate) use handle::Handle;
 
 use crate::runtime::context;
-use crate::runtime::park::ParkThread;
 use std::time::Duration;
 
-/// The parking side of the time driver; owned by whichever thread drives the scheduler.
+/// The time layer of the driver stack; owned by whichever thread drives the scheduler. It keeps
+/// no state of its own: the layer below (`inner` in `park`) blocks, this one decides how long.
 #[derive(Debug)]
-pub(crate) struct Driver {
-    park: ParkThread,
-}
+pub(crate) struct Driver;
+
+/// Parks the layer below for at most the given time (`None`: until woken); returns whether
+/// anything woke it.
+pub(crate) type ParkBelow<'a> = dyn FnMut(Option<Duration>) -> bool + 'a;
 
 impl Driver {
-    pub(crate) fn new(park: ParkThread) -> Driver {
-        Driver { park }
-    }
-
     /// Parks until a timer is due, an unpark arrives, or `limit` passes; then fires what is due.
-    pub(crate) fn park(&mut self, handle: &Handle, limit: Option<Duration>) {
+    pub(crate) fn park(
+        &mut self,
+        below: &mut ParkBelow<'_>,
+        handle: &Handle,
+        limit: Option<Duration>,
+    ) {
         if limit == Some(Duration::ZERO) {
             // Only a look: nobody needs to wake us, so the `wake_at` handshake is skipped.
-            self.park.park_timeout(Duration::ZERO);
+            below(Some(Duration::ZERO));
         } else {
-            self.sleep(handle, limit);
+            self.sleep(below, handle, limit);
         }
         // With no timer anywhere there is nothing to fire: skip reading the clock (this runs on
         // every yield of a current-thread runtime).
@@ -59,7 +62,7 @@ impl Driver {
     }
 
     /// Blocks until the next timer, an unpark, or `limit`, whichever comes first.
-    fn sleep(&mut self, handle: &Handle, limit: Option<Duration>) {
+    fn sleep(&mut self, below: &mut ParkBelow<'_>, handle: &Handle, limit: Option<Duration>) {
         handle.begin_park();
         let next = handle.next_wake();
         handle.plan_wake(next);
@@ -74,21 +77,18 @@ impl Driver {
                 if !sleep.is_zero() && clock.can_auto_advance() {
                     // Nothing to run and the clock is frozen: jump to the timer, unless some
                     // other wake-up is already waiting.
-                    if !self.park.park_timeout(Duration::ZERO) {
+                    if !below(Some(Duration::ZERO)) {
                         clock
                             .advance(sleep)
                             .expect("a clock that can auto-advance is frozen");
                     }
                 } else {
-                    self.park.park_timeout(sleep);
+                    below(Some(sleep));
                 }
             }
-            None => match limit {
-                Some(limit) => {
-                    self.park.park_timeout(limit);
-                }
-                None => self.park.park(),
-            },
+            None => {
+                below(limit);
+            }
         }
         handle.end_park();
     }

@@ -14,9 +14,8 @@
 //! work after every park.
 
 use crate::loom::{AtomicUsize, Condvar, Mutex, Ordering, StdArc as Arc};
-use crate::runtime::driver::{self, Driver};
+use crate::runtime::driver::{self, Driver, Look};
 use std::fmt;
-use std::time::Duration;
 
 const EMPTY: usize = 0;
 const PARKED_CONDVAR: usize = 1;
@@ -92,10 +91,10 @@ impl Parker {
     }
 
     /// Looks at the driver without blocking, if it is free, and consumes a pending unpark.
-    pub(crate) fn park_timeout_zero(&mut self) {
+    pub(crate) fn look(&mut self, look: Look) {
         if let Some(mut driver) = self.inner.shared.driver.try_lock() {
             if let Some(driver) = driver.as_mut() {
-                driver.park_timeout(&self.inner.shared.handle, Duration::ZERO);
+                driver.look(&self.inner.shared.handle, look);
             }
         }
         let _ = self.inner.state.compare_exchange(

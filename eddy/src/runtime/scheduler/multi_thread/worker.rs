@@ -39,6 +39,7 @@ use super::queue;
 use crate::loom::{thread, AtomicU64, Condvar, Mutex, Ordering, StdArc as Arc};
 use crate::runtime::config::{Config, ThreadNameFn, UnhandledPanic};
 use crate::runtime::context::EnterRuntime;
+use crate::runtime::driver::Look;
 use crate::runtime::scheduler::defer::Defer;
 use crate::runtime::scheduler::inject::Inject;
 use crate::runtime::task::{Notified, OwnedTasks, Schedule, Task};
@@ -475,7 +476,7 @@ impl Context {
                 self.park();
             } else {
                 // Deferred tasks are waiting: look at the driver, then run them.
-                self.park_yield();
+                self.park_yield(Look::Yield);
             }
         }
         self.shutdown_core();
@@ -521,7 +522,7 @@ impl Context {
 
     /// Every `event_interval` ticks: the driver, the deferred wakes, the shutdown flag.
     fn maintenance(&self) {
-        self.park_yield();
+        self.park_yield(Look::Maintenance);
         let shared = self.shared();
         let closed = shared.inject.is_closed();
         self.with_core(|core| {
@@ -536,9 +537,9 @@ impl Context {
     }
 
     /// Looks at the driver without blocking, then wakes the deferred tasks.
-    fn park_yield(&self) {
+    fn park_yield(&self, look: Look) {
         let mut parker = self.with_core(|core| core.park.take().expect("parker present"));
-        parker.park_timeout_zero();
+        parker.look(look);
         self.with_core(|core| core.park = Some(parker));
         self.defer.wake();
     }

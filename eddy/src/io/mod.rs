@@ -1,0 +1,17 @@
+//! Readiness-based IO: the `Interest` a task waits for and the `Ready` state it gets back, and
+//! `unix::AsyncFd` for any file descriptor.
+//!
+//! eddy's socket types (`net`) implement `futures_io::AsyncRead`/`AsyncWrite`, and Tokio's
+//! `AsyncRead`/`AsyncWrite` with the `tokio-io` feature; byte-stream helpers come from
+//! `futures-util` or `tokio`'s io traits.
+
+#[allow(dead_code)]
+mod interest;
+// Allowed only until `net` and `AsyncFd` (being written on their own branches) use them all.
+#[allow(dead_code)]
+pub(crate) mod poll_evented;
+#[allow(dead_code)]
+mod ready;
+
+pub use interest::Interest;
+pub use ready::Ready;

@@ -1,0 +1,240 @@
+//! The IO driver: readiness from the operating system (epoll, kqueue) through `mio`.
+//!
+//! A resource registers with the driver (registration.rs) and gets a `ScheduledIo`
+//! (scheduled_io.rs), whose address is its mio token. Each turn of the driver polls mio, sets
+//! the readiness of every resource an event names and wakes the tasks waiting on it. On a
+//! multi-thread runtime, whichever parked worker holds the driver turns it; every other thread
+//! reaches it through the `Handle`.
+//!
+//! Parking contract (`Handle::park_state`): the thread about to block in `poll` moves the state
+//! from `EMPTY` to `PARKED` (a read-modify-write); `unpark` swaps in `NOTIFIED` and writes the
+//! mio waker only if it replaced `PARKED`. So waking a driver that is not blocked costs one
+//! atomic swap and no syscall, and an unpark that comes before the block makes the poll
+//! non-blocking instead of being lost. A zero-timeout look also skips the syscall when no task
+//! waits on any resource (`Handle::io_waiting`): a `yield_now` then never costs an epoll call.
+
+pub(crate) mod registration;
+pub(crate) mod registration_set;
+pub(crate) mod scheduled_io;
+
+use crate::io::Ready;
+use crate::loom::{AtomicBool, AtomicUsize, Mutex, Ordering, StdArc as Arc};
+use crate::runtime::io::registration_set::RegistrationSet;
+use crate::runtime::io::scheduled_io::{ScheduledIo, Tick};
+use std::fmt;
+use std::io;
+use std::time::Duration;
+
+/// The token of the mio waker that `unpark` writes.
+const TOKEN_WAKEUP: mio::Token = mio::Token(0);
+/// The token of the signal driver's pipe (signal.rs).
+pub(crate) const TOKEN_SIGNAL: mio::Token = mio::Token(1);
+
+const EMPTY: usize = 0;
+const PARKED: usize = 1;
+const NOTIFIED: usize = 2;
+
+/// The polling side; owned by whichever thread drives the scheduler.
+pub(crate) struct Driver {
+    poll: mio::Poll,
+    events: mio::Events,
+    /// Set when the signal pipe had an event; the signal driver takes it.
+    signal_ready: bool,
+}
+
+/// The side every thread shares.
+pub(crate) struct Handle {
+    registry: mio::Registry,
+    waker: mio::Waker,
+    park_state: AtomicUsize,
+    /// A task waits on some resource: a zero-timeout look must ask the operating system.
+    io_waiting: AtomicBool,
+    registrations: RegistrationSet,
+    synced: Mutex<registration_set::Synced>,
+}
+
+impl Driver {
+    pub(crate) fn new(events_per_tick: usize) -> io::Result<(Driver, Arc<Handle>)> {
+        let poll = mio::Poll::new()?;
+        let waker = mio::Waker::new(poll.registry(), TOKEN_WAKEUP)?;
+        let registry = poll.registry().try_clone()?;
+        let (registrations, synced) = RegistrationSet::new();
+        let handle = Arc::new(Handle {
+            registry,
+            waker,
+            park_state: AtomicUsize::new(EMPTY),
+            io_waiting: AtomicBool::new(false),
+            registrations,
+            synced: Mutex::new(synced),
+        });
+        let driver = Driver {
+            poll,
+            events: mio::Events::with_capacity(events_per_tick),
+            signal_ready: false,
+        };
+        Ok((driver, handle))
+    }
+
+    /// Polls the operating system for at most `timeout` (`None`: until an event or an unpark)
+    /// and dispatches what it reports. Returns whether anything happened: an unpark or an
+    /// event. A zero timeout with `skip_if_idle` and no task waiting on IO costs no syscall.
+    pub(crate) fn turn(
+        &mut self,
+        handle: &Handle,
+        timeout: Option<Duration>,
+        skip_if_idle: bool,
+    ) -> bool {
+        if handle.registrations.needs_release() {
+            let mut synced = handle.synced.lock();
+            handle.registrations.release(&mut synced);
+        }
+        let blocking = timeout != Some(Duration::ZERO);
+        let mut woken = false;
+        let timeout = if blocking {
+            match handle.park_state.compare_exchange(
+                EMPTY,
+                PARKED,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            ) {
+                Ok(_) => timeout,
+                // An unpark is pending: only look.
+                Err(_) => {
+                    woken = handle.park_state.swap(EMPTY, Ordering::AcqRel) == NOTIFIED;
+                    Some(Duration::ZERO)
+                }
+            }
+        } else {
+            woken = handle.park_state.swap(EMPTY, Ordering::AcqRel) == NOTIFIED;
+            if skip_if_idle && !handle.io_waiting.load(Ordering::Acquire) {
+                return woken;
+            }
+            timeout
+        };
+        // Whoever waits on IO from here on will be served by this poll or a later one.
+        handle.io_waiting.store(false, Ordering::Release);
+        let polled = self.poll.poll(&mut self.events, timeout);
+        if blocking {
+            woken |= handle.park_state.swap(EMPTY, Ordering::AcqRel) == NOTIFIED;
+        }
+        match polled {
+            Ok(()) => {}
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => return true,
+            Err(err) => panic!("the IO driver's poll failed unexpectedly: {err}"),
+        }
+        for event in self.events.iter() {
+            match event.token() {
+                TOKEN_WAKEUP => woken = true,
+                TOKEN_SIGNAL => {
+                    self.signal_ready = true;
+                    woken = true;
+                }
+                token => {
+                    woken = true;
+                    let ready = Ready::from_mio(event);
+                    // SAFETY: a token is the address of a `ScheduledIo` that the registration
+                    // set keeps alive until the turn after its deregistration
+                    // (registration_set.rs), and this turn released only earlier ones.
+                    let io = unsafe { &*(token.0 as *const ScheduledIo) };
+                    io.set_readiness(Tick::Set, |current| current | ready);
+                    io.wake(ready);
+                }
+            }
+        }
+        woken
+    }
+
+    /// Whether the signal pipe had an event since the last call.
+    pub(crate) fn take_signal_ready(&mut self) -> bool {
+        std::mem::take(&mut self.signal_ready)
+    }
+
+    /// Marks every resource shut down and wakes its waiters: their IO now fails.
+    pub(crate) fn shutdown(&mut self, handle: &Handle) {
+        let all = {
+            let mut synced = handle.synced.lock();
+            handle.registrations.shutdown(&mut synced)
+        };
+        for io in all {
+            io.shutdown();
+        }
+    }
+}
+
+impl Handle {
+    /// Wakes the driver if it blocks in `poll`, or makes its next poll non-blocking.
+    pub(crate) fn unpark(&self) {
+        if self.park_state.swap(NOTIFIED, Ordering::AcqRel) == PARKED {
+            self.waker
+                .wake()
+                .expect("the IO driver's waker failed: the event loop cannot be woken");
+        }
+    }
+
+    pub(crate) fn registry(&self) -> &mio::Registry {
+        &self.registry
+    }
+
+    /// A task is about to wait on a resource.
+    pub(crate) fn set_io_waiting(&self) {
+        if !self.io_waiting.load(Ordering::Relaxed) {
+            self.io_waiting.store(true, Ordering::Release);
+        }
+    }
+
+    pub(crate) fn is_shutdown(&self) -> bool {
+        let synced = self.synced.lock();
+        self.registrations.is_shutdown(&synced)
+    }
+
+    /// Registers a new resource: its readiness state, or an error once the driver shut down.
+    pub(crate) fn add_source(
+        &self,
+        source: &mut impl mio::event::Source,
+        interest: mio::Interest,
+    ) -> io::Result<Arc<ScheduledIo>> {
+        let io = {
+            let mut synced = self.synced.lock();
+            self.registrations
+                .allocate(&mut synced)
+                .ok_or_else(crate::util::error::io_runtime_shutdown)?
+        };
+        if let Err(err) = self.registry.register(source, io.token(), interest) {
+            let mut synced = self.synced.lock();
+            if self.registrations.deregister(&mut synced, &io) {
+                drop(synced);
+                self.unpark();
+            }
+            return Err(err);
+        }
+        Ok(io)
+    }
+
+    /// Takes a resource out of the operating system's interest list, and queues its state for
+    /// release.
+    pub(crate) fn deregister_source(
+        &self,
+        io: &Arc<ScheduledIo>,
+        source: &mut impl mio::event::Source,
+    ) -> io::Result<()> {
+        let result = self.registry.deregister(source);
+        let mut synced = self.synced.lock();
+        if self.registrations.deregister(&mut synced, io) {
+            drop(synced);
+            self.unpark();
+        }
+        result
+    }
+}
+
+impl fmt::Debug for Driver {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("io::Driver").finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for Handle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("io::Handle").finish_non_exhaustive()
+    }
+}
