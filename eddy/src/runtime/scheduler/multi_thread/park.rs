@@ -124,19 +124,25 @@ impl Inner {
         self.park_on_condvar();
     }
 
-    fn park_on_driver(&self, driver: &mut Driver) {
-        match self.state.compare_exchange(
-            EMPTY,
-            PARKED_DRIVER,
-            Ordering::Acquire,
-            Ordering::Acquire,
-        ) {
-            Ok(_) => {}
+    /// Moves the state from `EMPTY` to `parked`; returns false (and consumes the notification)
+    /// if an unpark arrived first.
+    fn enter_parked(&self, parked: usize) -> bool {
+        match self
+            .state
+            .compare_exchange(EMPTY, parked, Ordering::Acquire, Ordering::Acquire)
+        {
+            Ok(_) => true,
             Err(NOTIFIED) => {
                 self.state.swap(EMPTY, Ordering::Acquire);
-                return;
+                false
             }
             Err(actual) => panic!("inconsistent worker park state: {actual}"),
+        }
+    }
+
+    fn park_on_driver(&self, driver: &mut Driver) {
+        if !self.enter_parked(PARKED_DRIVER) {
+            return;
         }
         driver.park(&self.shared.handle);
         // Woken by an unpark (NOTIFIED) or by the driver itself (still PARKED_DRIVER).
@@ -145,18 +151,8 @@ impl Inner {
 
     fn park_on_condvar(&self) {
         let mut guard = self.mutex.lock();
-        match self.state.compare_exchange(
-            EMPTY,
-            PARKED_CONDVAR,
-            Ordering::Acquire,
-            Ordering::Acquire,
-        ) {
-            Ok(_) => {}
-            Err(NOTIFIED) => {
-                self.state.swap(EMPTY, Ordering::Acquire);
-                return;
-            }
-            Err(actual) => panic!("inconsistent worker park state: {actual}"),
+        if !self.enter_parked(PARKED_CONDVAR) {
+            return;
         }
         loop {
             guard = self.condvar.wait(guard);
