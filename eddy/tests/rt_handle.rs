@@ -1,21 +1,13 @@
 //! `Handle::current`/`try_current`, `EnterGuard` nesting, and the runtime-in-runtime misuse panics.
 
-use std::any::Any;
+mod support;
+
+use support::message_of as panic_message;
 
 use eddy::runtime::{Builder, Handle, Runtime};
 
 fn rt() -> Runtime {
     Builder::new_current_thread().build().unwrap()
-}
-
-fn panic_message(payload: Box<dyn Any + Send>) -> String {
-    if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else if let Some(s) = payload.downcast_ref::<&'static str>() {
-        (*s).to_string()
-    } else {
-        panic!("panic payload is not a string")
-    }
 }
 
 #[test]

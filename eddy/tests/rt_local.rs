@@ -1,32 +1,17 @@
 //! `LocalRuntime`: a current-thread runtime that also runs `!Send` tasks.
 
+mod support;
+
+use support::{message_of, DropRecorder};
+
 use eddy::runtime::{Builder, LocalOptions, LocalRuntime, RuntimeFlavor};
 use eddy::task::{self, LocalSet};
 use std::cell::Cell;
 use std::panic::{self, AssertUnwindSafe};
 use std::rc::Rc;
 use std::sync::{Arc, Mutex};
-use std::thread::{self, ThreadId};
+use std::thread;
 use std::time::Duration;
-
-fn message_of(payload: Box<dyn std::any::Any + Send>) -> String {
-    match payload.downcast::<String>() {
-        Ok(message) => *message,
-        Err(payload) => payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .unwrap_or_default(),
-    }
-}
-
-/// Records the thread its owner was dropped on.
-struct DropRecorder(Arc<Mutex<Option<ThreadId>>>);
-
-impl Drop for DropRecorder {
-    fn drop(&mut self) {
-        *self.0.lock().unwrap() = Some(thread::current().id());
-    }
-}
 
 #[test]
 fn spawn_local_runs_futures_that_are_not_send() {

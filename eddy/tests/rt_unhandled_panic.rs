@@ -1,5 +1,9 @@
 //! `Builder::unhandled_panic`: what a panic in a spawned task does to the runtime.
 
+mod support;
+
+use support::message_of;
+
 use eddy::runtime::{Builder, Runtime, UnhandledPanic};
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -18,16 +22,6 @@ struct SetOnDrop(Arc<AtomicBool>);
 impl Drop for SetOnDrop {
     fn drop(&mut self) {
         self.0.store(true, Ordering::SeqCst);
-    }
-}
-
-fn message_of(payload: Box<dyn std::any::Any + Send>) -> String {
-    match payload.downcast::<String>() {
-        Ok(message) => *message,
-        Err(payload) => payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .unwrap_or_default(),
     }
 }
 

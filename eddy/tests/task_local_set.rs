@@ -1,5 +1,9 @@
 //! `LocalSet`: `!Send` tasks on the owning thread, inside a runtime.
 
+mod support;
+
+use support::{message_of, DropRecorder};
+
 use eddy::runtime::{Builder, Runtime, UnhandledPanic};
 use eddy::task::{self, LocalSet};
 use futures::channel::oneshot;
@@ -8,29 +12,10 @@ use std::panic::{self, AssertUnwindSafe};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::thread::{self, ThreadId};
+use std::thread;
 
 fn rt() -> Runtime {
     Builder::new_current_thread().build().unwrap()
-}
-
-fn message_of(payload: Box<dyn std::any::Any + Send>) -> String {
-    match payload.downcast::<String>() {
-        Ok(message) => *message,
-        Err(payload) => payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .unwrap_or_default(),
-    }
-}
-
-/// Records the thread its owner was dropped on.
-struct DropRecorder(Arc<Mutex<Option<ThreadId>>>);
-
-impl Drop for DropRecorder {
-    fn drop(&mut self) {
-        *self.0.lock().unwrap() = Some(thread::current().id());
-    }
 }
 
 #[test]

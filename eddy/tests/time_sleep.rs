@@ -1,5 +1,9 @@
 //! `sleep`, `sleep_until` and `Sleep` on every flavour, and the time driver under them.
 
+mod support;
+
+use support::message_of;
+
 use std::future::{poll_fn, Future};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::{pin, Pin};
@@ -10,16 +14,6 @@ use std::time::Duration;
 
 use eddy::runtime::{Builder, Runtime};
 use eddy::time::{self, sleep, sleep_until, Instant, Sleep};
-
-fn message_of(payload: Box<dyn std::any::Any + Send>) -> String {
-    match payload.downcast::<String>() {
-        Ok(message) => *message,
-        Err(payload) => payload
-            .downcast::<&'static str>()
-            .map(|message| message.to_string())
-            .unwrap_or_default(),
-    }
-}
 
 fn paused() -> Runtime {
     Builder::new_current_thread()
