@@ -1,5 +1,9 @@
 //! `JoinSet`: spawning into a set, joining in completion order, aborting, detaching.
 
+mod support;
+
+use support::message_of as message;
+
 use std::collections::HashSet;
 use std::future::{poll_fn, Future};
 use std::panic::{self, AssertUnwindSafe};
@@ -15,17 +19,6 @@ use futures::{FutureExt, StreamExt};
 
 fn rt() -> Runtime {
     Builder::new_current_thread().build().unwrap()
-}
-
-/// The message of a caught panic.
-fn message(payload: Box<dyn std::any::Any + Send>) -> String {
-    match payload.downcast::<String>() {
-        Ok(msg) => *msg,
-        Err(payload) => payload
-            .downcast::<&'static str>()
-            .map(|msg| msg.to_string())
-            .unwrap_or_default(),
-    }
 }
 
 /// Spawns `n` tasks into `set`; task `i` reports that it started, waits for its channel,

@@ -1,5 +1,9 @@
 //! Task-local storage: `task_local!`, `LocalKey` and `TaskLocalFuture`.
 
+mod support;
+
+use support::message_of as message;
+
 use std::cell::RefCell;
 use std::future::Future;
 use std::panic::{self, AssertUnwindSafe};
@@ -33,17 +37,6 @@ fn rt() -> Runtime {
 /// Polls `future` once with a waker that does nothing.
 fn poll_once<F: Future + ?Sized>(future: Pin<&mut F>) -> Poll<F::Output> {
     future.poll(&mut Context::from_waker(futures::task::noop_waker_ref()))
-}
-
-/// The message of a caught panic.
-fn message(payload: Box<dyn std::any::Any + Send>) -> String {
-    match payload.downcast::<String>() {
-        Ok(msg) => *msg,
-        Err(payload) => payload
-            .downcast::<&'static str>()
-            .map(|msg| msg.to_string())
-            .unwrap_or_default(),
-    }
 }
 
 #[test]

@@ -5,10 +5,11 @@
 //! to the next timer, so `sleep_until(start + x)` leaves the clock at exactly `start + x` and
 //! every tick below is an exact instant. Ticks are written as offsets from `start`.
 
-use std::cell::RefCell;
+mod support;
+
+use support::catch_panic;
+
 use std::future::poll_fn;
-use std::panic::{self, AssertUnwindSafe};
-use std::sync::Once;
 use std::task::Poll;
 
 use eddy::runtime::Builder;
@@ -319,45 +320,9 @@ fn interval_on_the_multi_thread_runtime() {
     .unwrap();
 }
 
-thread_local! {
-    /// While `Some`, a panic on this thread records its file here instead of being reported.
-    /// Thread-local because tests run on parallel threads and the panic hook is global.
-    static PANIC_FILE: RefCell<Option<Option<String>>> = const { RefCell::new(None) };
-}
-
 /// Runs `f`, which must panic, and returns the panic's message and the file it points at.
 fn panic_of<R>(f: impl FnOnce() -> R) -> (String, Option<String>) {
-    static HOOK: Once = Once::new();
-    HOOK.call_once(|| {
-        let default = panic::take_hook();
-        panic::set_hook(Box::new(move |info| {
-            let recorded = PANIC_FILE.with(|slot| {
-                let mut slot = slot.borrow_mut();
-                let recording = slot.is_some();
-                if recording {
-                    *slot = Some(info.location().map(|l| l.file().to_string()));
-                }
-                recording
-            });
-            if !recorded {
-                default(info);
-            }
-        }));
-    });
-    PANIC_FILE.with(|slot| *slot.borrow_mut() = Some(None));
-    let result = panic::catch_unwind(AssertUnwindSafe(f));
-    let file = PANIC_FILE.with(|slot| slot.borrow_mut().take()).flatten();
-    let Err(payload) = result else {
-        panic!("expected a panic");
-    };
-    let message = if let Some(text) = payload.downcast_ref::<&str>() {
-        (*text).to_owned()
-    } else if let Some(text) = payload.downcast_ref::<String>() {
-        text.clone()
-    } else {
-        "<non-text payload>".to_owned()
-    };
-    (message, file)
+    catch_panic(f).expect("expected a panic")
 }
 
 #[test]

@@ -4,12 +4,14 @@
 //! Most tests run on a paused clock: when every task waits, the runtime moves the clock straight
 //! to the next timer, so the instants asserted below are exact and no test waits in real time.
 
-use std::cell::RefCell;
+mod support;
+
+use support::catch_panic;
+
 use std::future::{pending, poll_fn, Future};
 use std::io;
-use std::panic::{self, AssertUnwindSafe};
 use std::pin::{pin, Pin};
-use std::sync::{mpsc, Once};
+use std::sync::mpsc;
 use std::task::{Context, Poll};
 
 use eddy::runtime::{Builder, Runtime};
@@ -273,35 +275,9 @@ fn timeout_on_the_multi_thread_runtime() {
     });
 }
 
-thread_local! {
-    /// While `Some`, a panic on this thread records its file here instead of being reported.
-    /// Thread-local because tests run on parallel threads and the panic hook is global.
-    static PANIC_FILE: RefCell<Option<Option<String>>> = const { RefCell::new(None) };
-}
-
 /// The file a panic inside `f` points at; `None` if `f` did not panic.
 fn panic_file<R>(f: impl FnOnce() -> R) -> Option<String> {
-    static HOOK: Once = Once::new();
-    HOOK.call_once(|| {
-        let default = panic::take_hook();
-        panic::set_hook(Box::new(move |info| {
-            let recorded = PANIC_FILE.with(|slot| {
-                let mut slot = slot.borrow_mut();
-                let recording = slot.is_some();
-                if recording {
-                    *slot = Some(info.location().map(|l| l.file().to_string()));
-                }
-                recording
-            });
-            if !recorded {
-                default(info);
-            }
-        }));
-    });
-    PANIC_FILE.with(|slot| *slot.borrow_mut() = Some(None));
-    let result = panic::catch_unwind(AssertUnwindSafe(f));
-    let file = PANIC_FILE.with(|slot| slot.borrow_mut().take()).flatten();
-    result.err().and(file)
+    catch_panic(f).and_then(|(_, file)| file)
 }
 
 #[test]
