@@ -17,6 +17,9 @@ pub(crate) mod registration;
 pub(crate) mod registration_set;
 pub(crate) mod scheduled_io;
 
+#[cfg(all(test, loom))]
+mod loom_scheduled_io;
+
 use crate::io::Ready;
 use crate::loom::{AtomicBool, AtomicUsize, Mutex, Ordering, StdArc as Arc};
 use crate::runtime::io::registration_set::RegistrationSet;
