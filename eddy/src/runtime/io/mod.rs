@@ -218,8 +218,7 @@ impl Handle {
     /// for as long as the file lives), or it now names another file. Events could then keep
     /// coming with this resource's address as token, so its state stays in the registration
     /// list, alive, until the driver shuts down (no event is dispatched after that). Safe code
-    /// will get here once `AsyncFd` lands: its `get_mut` lets the object's descriptor be
-    /// replaced.
+    /// can get here: `AsyncFd::get_mut` lets its object's descriptor be replaced.
     pub(crate) fn deregister_source(
         &self,
         io: &Arc<ScheduledIo>,
