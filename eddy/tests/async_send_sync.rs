@@ -123,3 +123,21 @@ fn io_types() {
         future_send(fd.readable_mut());
     }
 }
+
+#[test]
+fn signal_types() {
+    use eddy::signal::unix::{Signal, SignalKind};
+    send::<Signal>();
+    sync::<Signal>();
+    unpin::<Signal>();
+    unwind_safe::<Signal>();
+    send::<SignalKind>();
+    sync::<SignalKind>();
+
+    // Compile-time only: the signal futures can be awaited in a spawned task.
+    fn _futures_are_send(signal: &mut Signal) {
+        fn future_send<F: std::future::Future + Send>(_: F) {}
+        future_send(signal.recv());
+        future_send(eddy::signal::ctrl_c());
+    }
+}

@@ -10,8 +10,6 @@ pub(crate) mod context;
 pub(crate) mod coop;
 pub(crate) mod driver;
 mod handle;
-// Allowed only until `net` and signals (being written on their own branches) use it all.
-#[allow(dead_code)]
 pub(crate) mod io;
 mod local_runtime;
 mod metrics;
@@ -20,6 +18,7 @@ mod rng_seed;
 #[allow(clippy::module_inception)]
 mod runtime;
 pub(crate) mod scheduler;
+pub(crate) mod signal;
 pub(crate) mod task;
 pub(crate) mod time;
 

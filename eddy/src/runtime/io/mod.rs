@@ -27,7 +27,7 @@ use std::time::Duration;
 
 /// The token of the mio waker that `unpark` writes.
 const TOKEN_WAKEUP: mio::Token = mio::Token(0);
-/// The token of the signal driver's pipe (signal.rs).
+/// The token of the signal driver's pipe (runtime/signal).
 pub(crate) const TOKEN_SIGNAL: mio::Token = mio::Token(1);
 
 const EMPTY: usize = 0;
