@@ -27,9 +27,11 @@
 //! | [`runtime`] | current-thread, multi-thread and local runtimes, `Handle`, enter guards, the blocking pool, `RuntimeMetrics` |
 //! | [`task`]    | `spawn`, `spawn_blocking`, `block_in_place`, `spawn_local`, `LocalSet`, `JoinSet`, `task_local!`, `JoinHandle`, `AbortHandle`, `JoinError`, task ids, `yield_now`, coop budget |
 //! | [`time`]    | `sleep`, `timeout`, `interval`, `Instant`, and a clock that tests can pause (`pause`, `advance`, auto-advance) |
+//! | [`io`]      | `Interest`, `Ready`, and `unix::AsyncFd`: readiness for any file descriptor |
+//! | [`signal`]  | `ctrl_c`, and `unix::signal` for any Unix signal                         |
 //! | [`main`], [`test`] | `#[eddy::main]` and `#[eddy::test]`: an `async fn` run on a runtime       |
 //!
-//! IO, signals, task hooks and task dumps follow.
+//! Sockets (`net`), task hooks and task dumps follow.
 //!
 //! # Cargo features
 //!
@@ -43,6 +45,7 @@
 pub mod io;
 pub(crate) mod loom;
 pub mod runtime;
+pub mod signal;
 pub mod task;
 pub mod time;
 pub(crate) mod util;

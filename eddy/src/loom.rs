@@ -183,6 +183,27 @@ pub(crate) use std::sync::atomic::AtomicU64 as StaticAtomicU64;
 /// A process-wide flag in a `static`, for the same reason (the clock's "was time ever paused").
 pub(crate) use std::sync::atomic::AtomicBool as StaticAtomicBool;
 
+/// A process-wide one-time initialisation in a `static` (the signal registry), std's in both
+/// builds for the same reason.
+pub(crate) use std::sync::OnceLock as StaticOnceLock;
+
+/// A process-wide lock in a `static` (the signal registry, runtime/signal/registry.rs): std's in
+/// both builds, for the same reason; like [`Mutex`], its `lock` ignores poisoning.
+#[derive(Debug, Default)]
+pub(crate) struct StaticMutex<T>(std::sync::Mutex<T>);
+
+impl<T> StaticMutex<T> {
+    pub(crate) const fn new(value: T) -> Self {
+        Self(std::sync::Mutex::new(value))
+    }
+
+    pub(crate) fn lock(&self) -> std::sync::MutexGuard<'_, T> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
 /// Whether a thread has ended (std's `JoinHandle::is_finished`). loom's handles cannot tell;
 /// no loom model starts runtime worker threads, so there it answers "not yet".
 pub(crate) fn thread_is_finished<T>(join: &thread::JoinHandle<T>) -> bool {

@@ -90,3 +90,54 @@ fn time_types() {
         future_send(interval.tick());
     }
 }
+
+#[test]
+fn io_types() {
+    use eddy::io::unix::{
+        AsyncFd, AsyncFdReadyGuard, AsyncFdReadyMutGuard, AsyncFdTryNewError, TryIoError,
+    };
+    use std::os::fd::OwnedFd;
+    send::<AsyncFd<OwnedFd>>();
+    sync::<AsyncFd<OwnedFd>>();
+    unpin::<AsyncFd<OwnedFd>>();
+    send::<AsyncFdReadyGuard<'static, OwnedFd>>();
+    sync::<AsyncFdReadyGuard<'static, OwnedFd>>();
+    send::<AsyncFdReadyMutGuard<'static, OwnedFd>>();
+    sync::<AsyncFdReadyMutGuard<'static, OwnedFd>>();
+    send::<AsyncFdTryNewError<OwnedFd>>();
+    sync::<AsyncFdTryNewError<OwnedFd>>();
+    send::<TryIoError>();
+    sync::<TryIoError>();
+    send::<eddy::io::Interest>();
+    sync::<eddy::io::Interest>();
+    send::<eddy::io::Ready>();
+    sync::<eddy::io::Ready>();
+
+    // Compile-time only: the readiness futures can be awaited in a spawned task.
+    fn _futures_are_send(fd: &mut AsyncFd<OwnedFd>) {
+        fn future_send<F: std::future::Future + Send>(_: F) {}
+        future_send(fd.readable());
+        future_send(fd.writable());
+        future_send(fd.ready(eddy::io::Interest::READABLE));
+        future_send(fd.async_io(eddy::io::Interest::READABLE, |_| Ok(())));
+        future_send(fd.readable_mut());
+    }
+}
+
+#[test]
+fn signal_types() {
+    use eddy::signal::unix::{Signal, SignalKind};
+    send::<Signal>();
+    sync::<Signal>();
+    unpin::<Signal>();
+    unwind_safe::<Signal>();
+    send::<SignalKind>();
+    sync::<SignalKind>();
+
+    // Compile-time only: the signal futures can be awaited in a spawned task.
+    fn _futures_are_send(signal: &mut Signal) {
+        fn future_send<F: std::future::Future + Send>(_: F) {}
+        future_send(signal.recv());
+        future_send(eddy::signal::ctrl_c());
+    }
+}

@@ -5,9 +5,9 @@
 //! `AsyncRead`/`AsyncWrite` with the `tokio-io` feature; byte-stream helpers come from
 //! `futures-util` or `tokio`'s io traits.
 
-#[allow(dead_code)]
+mod async_fd;
 mod interest;
-// Allowed only until `net` and `AsyncFd` (being written on their own branches) use them all.
+// Allowed only until `net` (being written on its own branch) uses them all.
 #[allow(dead_code)]
 pub(crate) mod poll_evented;
 #[allow(dead_code)]
@@ -15,3 +15,10 @@ mod ready;
 
 pub use interest::Interest;
 pub use ready::Ready;
+
+/// Unix-only IO: [`AsyncFd`](unix::AsyncFd), readiness for any file descriptor.
+pub mod unix {
+    pub use super::async_fd::{
+        AsyncFd, AsyncFdReadyGuard, AsyncFdReadyMutGuard, AsyncFdTryNewError, TryIoError,
+    };
+}

@@ -1,12 +1,13 @@
 //! The driver: what a scheduler parks on when it has nothing to run.
 //!
-//! A stack of layers, each wrapping the next: the time driver (timers; optional) over the IO
-//! driver (epoll through mio; optional), or over the condvar parker (`park.rs`) when IO is off.
-//! The schedulers see only `Driver::park*` and `Handle::unpark`.
+//! A stack of layers, each wrapping the next: the time driver (timers; optional) over the signal
+//! driver over the IO driver (epoll through mio), or over the condvar parker (`park.rs`) when IO
+//! is off (signals need IO). The schedulers see only `Driver::park*` and `Handle::unpark`.
 
 use crate::loom::StdArc as Arc;
 use crate::runtime::io;
 use crate::runtime::park::{ParkThread, UnparkThread};
+use crate::runtime::signal;
 use crate::runtime::time;
 use std::time::Duration;
 
@@ -39,6 +40,8 @@ pub(crate) enum Look {
 #[derive(Debug)]
 pub(crate) struct Driver {
     io: IoStack,
+    /// Present with IO.
+    signal: Option<signal::Driver>,
     time: Option<time::Driver>,
 }
 
@@ -56,6 +59,8 @@ pub(crate) struct Handle {
     clock: time::Clock,
     /// `None` when the runtime was built without `enable_io`.
     io: Option<Arc<io::Handle>>,
+    /// `None` when the runtime was built without `enable_io`.
+    signal: Option<Arc<signal::Handle>>,
     /// `None` when the runtime was built without `enable_time`.
     time: Option<time::Handle>,
 }
@@ -90,6 +95,12 @@ impl Driver {
             let unpark = Unpark::Thread(park.unpark());
             (IoStack::Disabled(park), None, unpark)
         };
+        // Nothing to set up yet: a runtime registers the signal pipe with its first listener.
+        let (signal, signal_handle) = if cfg.enable_io {
+            (Some(signal::Driver), Some(Arc::new(signal::Handle::new())))
+        } else {
+            (None, None)
+        };
         let clock = time::Clock::new(cfg.enable_pausing, cfg.start_paused);
         let (time, time_handle) = if cfg.enable_time {
             let handle = time::Handle::new(clock.clone(), unpark.clone(), cfg.timer_shards);
@@ -101,9 +112,10 @@ impl Driver {
             unpark,
             clock,
             io: io_handle,
+            signal: signal_handle,
             time: time_handle,
         };
-        Ok((Driver { io, time }, handle))
+        Ok((Driver { io, signal, time }, handle))
     }
 
     /// Blocks until `Handle::unpark`, an IO event, or a timer.
@@ -112,7 +124,7 @@ impl Driver {
     }
 
     /// Waits no longer than `timeout` for the same.
-    #[allow(dead_code)] // the signal driver's and tests' way in; used once signals land
+    #[allow(dead_code)] // no caller yet: the signal layer turned out not to need one
     pub(crate) fn park_timeout(&mut self, handle: &Handle, timeout: Duration) {
         self.park_internal(handle, Some(timeout), Look::Maintenance);
     }
@@ -124,22 +136,21 @@ impl Driver {
     }
 
     fn park_internal(&mut self, handle: &Handle, timeout: Option<Duration>, look: Look) {
-        let Driver { io, time } = self;
-        let mut bottom = |timeout: Option<Duration>| io.park(handle, timeout, look);
+        let Driver { io, signal, time } = self;
+        let mut bottom = |timeout: Option<Duration>| {
+            let woken = io.park(handle, timeout, look);
+            if let Some(signal) = signal {
+                if io.take_signal_ready() {
+                    signal.process();
+                }
+            }
+            woken
+        };
         match time {
             Some(time) => time.park(&mut bottom, handle.time_enabled(), timeout),
             None => {
                 bottom(timeout);
             }
-        }
-    }
-
-    /// The IO driver's signal readiness since the last call (signal.rs).
-    #[allow(dead_code)] // used once signals land
-    pub(crate) fn take_signal_ready(&mut self) -> bool {
-        match &mut self.io {
-            IoStack::Enabled(driver) => driver.take_signal_ready(),
-            IoStack::Disabled(_) => false,
         }
     }
 
@@ -156,6 +167,14 @@ impl Driver {
 }
 
 impl IoStack {
+    /// Whether the signal pipe was readable since the last call (runtime/signal).
+    fn take_signal_ready(&mut self) -> bool {
+        match self {
+            IoStack::Enabled(driver) => driver.take_signal_ready(),
+            IoStack::Disabled(_) => false,
+        }
+    }
+
     /// Returns whether anything woke it (an unpark or an event).
     fn park(&mut self, handle: &Handle, timeout: Option<Duration>, look: Look) -> bool {
         match self {
@@ -198,6 +217,11 @@ impl Handle {
     /// The IO side, or `None` if the runtime was built without IO.
     pub(crate) fn io(&self) -> Option<&io::Handle> {
         self.io.as_deref()
+    }
+
+    /// The signal side, or `None` if the runtime was built without IO.
+    pub(crate) fn signal(&self) -> Option<&signal::Handle> {
+        self.signal.as_deref()
     }
 
     fn time_enabled(&self) -> &time::Handle {

@@ -10,8 +10,6 @@ pub(crate) mod context;
 pub(crate) mod coop;
 pub(crate) mod driver;
 mod handle;
-// Allowed only until `net` and `AsyncFd` (being written on their own branches) use it all.
-#[allow(dead_code)]
 pub(crate) mod io;
 mod local_runtime;
 mod metrics;
@@ -20,6 +18,7 @@ mod rng_seed;
 #[allow(clippy::module_inception)]
 mod runtime;
 pub(crate) mod scheduler;
+pub(crate) mod signal;
 pub(crate) mod task;
 pub(crate) mod time;
 
@@ -42,6 +41,24 @@ use std::num::NonZeroU64;
 
 /// Whether `err` is the error that IO returns once its runtime has shut down (as opposed to an
 /// error from the operating system).
+///
+/// ```
+/// use eddy::io::unix::AsyncFd;
+/// use std::os::unix::net::UnixStream;
+///
+/// let rt = eddy::runtime::Builder::new_current_thread().enable_io().build().unwrap();
+/// let (ours, _theirs) = UnixStream::pair().unwrap();
+/// ours.set_nonblocking(true).unwrap();
+/// let ours = rt.block_on(async { AsyncFd::new(ours) }).unwrap();
+/// let handle = rt.handle().clone();
+/// drop(rt);
+///
+/// // The descriptor outlived its runtime: waiting on it fails, and says why.
+/// let err = handle.block_on(ours.writable()).unwrap_err();
+/// assert!(eddy::runtime::is_rt_shutdown_err(&err));
+/// // An error from the operating system is not that error.
+/// assert!(!eddy::runtime::is_rt_shutdown_err(&std::io::Error::other("refused")));
+/// ```
 pub fn is_rt_shutdown_err(err: &std::io::Error) -> bool {
     crate::util::error::is_runtime_shutdown(err)
 }

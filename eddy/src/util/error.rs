@@ -156,6 +156,36 @@ pub(crate) const IO_DISABLED: &str = "An eddy runtime context was found, but IO 
 pub(crate) const RUNTIME_SHUTTING_DOWN: &str =
     "An eddy runtime context was found, but it is being shutdown.";
 
+/// A signal listener created through a handle whose runtime shut down.
+pub(crate) const SIGNAL_DRIVER_GONE: &str =
+    "signal driver gone: the runtime has shut down; create signal listeners while it runs";
+
+/// `signal::unix::signal` of a number that cannot or must not get a handler (SIGKILL, SIGSTOP,
+/// SIGILL, SIGFPE, SIGSEGV, or not positive).
+pub(crate) fn io_refuse_signal(signum: libc::c_int) -> std::io::Error {
+    std::io::Error::other(format!("Refusing to register signal {signum}"))
+}
+
+/// `signal::unix::signal` of a number above the system's highest signal.
+pub(crate) fn io_signal_too_large(signum: libc::c_int) -> std::io::Error {
+    std::io::Error::other(format!(
+        "signal too large: {signum} is above the highest signal number of this system"
+    ))
+}
+
+/// The operating system refused to install a signal handler.
+pub(crate) fn io_signal_handler_failed(cause: std::io::Error) -> std::io::Error {
+    std::io::Error::new(
+        cause.kind(),
+        format!("registering signal handler failed: {cause}"),
+    )
+}
+
+/// The error of a signal listener created after its runtime shut down.
+pub(crate) fn io_signal_driver_gone() -> std::io::Error {
+    std::io::Error::other(SIGNAL_DRIVER_GONE)
+}
+
 /// The error behind `RUNTIME_SHUTTING_DOWN`, a type of its own so that
 /// `runtime::is_rt_shutdown_err` can recognise it.
 #[derive(Debug)]

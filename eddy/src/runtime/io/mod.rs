@@ -30,7 +30,7 @@ use std::time::Duration;
 
 /// The token of the mio waker that `unpark` writes.
 const TOKEN_WAKEUP: mio::Token = mio::Token(0);
-/// The token of the signal driver's pipe (signal.rs).
+/// The token of the signal driver's pipe (runtime/signal).
 pub(crate) const TOKEN_SIGNAL: mio::Token = mio::Token(1);
 
 const EMPTY: usize = 0;
@@ -215,18 +215,25 @@ impl Handle {
 
     /// Takes a resource out of the operating system's interest list, and queues its state for
     /// release.
+    ///
+    /// If the operating system refuses, its entry may still be there: the descriptor was
+    /// closed while a duplicate keeps the file open (epoll then keeps the entry, and its token,
+    /// for as long as the file lives), or it now names another file. Events could then keep
+    /// coming with this resource's address as token, so its state stays in the registration
+    /// list, alive, until the driver shuts down (no event is dispatched after that). Safe code
+    /// can get here: `AsyncFd::get_mut` lets its object's descriptor be replaced.
     pub(crate) fn deregister_source(
         &self,
         io: &Arc<ScheduledIo>,
         source: &mut impl mio::event::Source,
     ) -> io::Result<()> {
-        let result = self.registry.deregister(source);
+        self.registry.deregister(source)?;
         let mut synced = self.synced.lock();
         if self.registrations.deregister(&mut synced, io) {
             drop(synced);
             self.unpark();
         }
-        result
+        Ok(())
     }
 }
 
@@ -239,5 +246,44 @@ impl fmt::Debug for Driver {
 impl fmt::Debug for Handle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("io::Handle").finish_non_exhaustive()
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+    use mio::unix::SourceFd;
+    use std::io::Write;
+    use std::os::unix::io::AsRawFd;
+    use std::os::unix::net::UnixStream;
+
+    /// A descriptor closed while a duplicate keeps its file open stays in epoll's interest list,
+    /// token and all, and can no longer be deregistered. Its state must stay alive: freeing it
+    /// would let the next event on the file write to freed memory (valgrind sees that too).
+    #[test]
+    fn a_refused_deregistration_keeps_the_state_alive_until_shutdown() {
+        let (mut driver, handle) = Driver::new(16).unwrap();
+        let (reader, writer) = UnixStream::pair().unwrap();
+        reader.set_nonblocking(true).unwrap();
+        let duplicate = reader.try_clone().unwrap();
+        let fd = reader.as_raw_fd();
+        let io = handle
+            .add_source(&mut SourceFd(&fd), mio::Interest::READABLE)
+            .unwrap();
+        drop(reader);
+        // The number is closed (or, with tests running in parallel, already names another file
+        // that this fresh driver never saw): either way the kernel refuses.
+        handle
+            .deregister_source(&io, &mut SourceFd(&fd))
+            .unwrap_err();
+        assert!(!handle.registrations.needs_release());
+        // The registration list still holds it.
+        assert_eq!(Arc::strong_count(&io), 2);
+        drop(io);
+        // The file is still registered under the old token: this event lands in live memory.
+        (&writer).write_all(b"x").unwrap();
+        assert!(driver.turn(&handle, Some(Duration::from_secs(30)), false));
+        driver.shutdown(&handle);
+        drop(duplicate);
     }
 }

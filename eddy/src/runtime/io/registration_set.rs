@@ -4,8 +4,10 @@
 //! list), under the driver handle's `synced` lock. Deregistering moves that `Arc` to
 //! `pending_release`; the driver drops it at the start of its next turn, after the previous
 //! turn's events were all dispatched, so an event the kernel queued before the deregistration
-//! never reaches freed memory. `num_pending_release` mirrors the vector's length for a lock-free
-//! "anything to release?" check.
+//! never reaches freed memory. A resource whose deregistration the operating system refused is
+//! not queued at all: it stays listed until shutdown, since its kernel entry may outlive it
+//! (runtime/io/mod.rs, `deregister_source`). `num_pending_release` mirrors the vector's length for
+//! a lock-free "anything to release?" check.
 
 use crate::loom::{AtomicUsize, Ordering, StdArc as Arc};
 use crate::runtime::io::scheduled_io::ScheduledIo;
