@@ -123,12 +123,6 @@ impl Driver {
         self.park_internal(handle, None, Look::Maintenance);
     }
 
-    /// Waits no longer than `timeout` for the same.
-    #[allow(dead_code)] // no caller yet: the signal layer turned out not to need one
-    pub(crate) fn park_timeout(&mut self, handle: &Handle, timeout: Duration) {
-        self.park_internal(handle, Some(timeout), Look::Maintenance);
-    }
-
     /// Looks for events without blocking: fires due timers and, unless `look` is a `Yield` with
     /// no task waiting on IO, asks the operating system for IO events.
     pub(crate) fn look(&mut self, handle: &Handle, look: Look) {
