@@ -42,6 +42,7 @@
 
 pub mod io;
 pub(crate) mod loom;
+pub mod net;
 pub mod runtime;
 pub mod task;
 pub mod time;

@@ -5,11 +5,10 @@
 //! `AsyncRead`/`AsyncWrite` with the `tokio-io` feature; byte-stream helpers come from
 //! `futures-util` or `tokio`'s io traits.
 
-#[allow(dead_code)]
+pub(crate) mod compat;
 mod interest;
-// Allowed only until `net` and `AsyncFd` (being written on their own branches) use them all.
-#[allow(dead_code)]
 pub(crate) mod poll_evented;
+// Allowed only until `AsyncFd` (being written on its own branch) uses it all.
 #[allow(dead_code)]
 mod ready;
 

@@ -10,7 +10,7 @@ pub(crate) mod context;
 pub(crate) mod coop;
 pub(crate) mod driver;
 mod handle;
-// Allowed only until `net` and `AsyncFd` (being written on their own branches) use it all.
+// Allowed only until `AsyncFd` and signals (being written on their own branches) use it all.
 #[allow(dead_code)]
 pub(crate) mod io;
 mod local_runtime;

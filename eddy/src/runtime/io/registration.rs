@@ -53,6 +53,12 @@ impl Registration {
         Ok(Registration { runtime, shared })
     }
 
+    /// The runtime this resource is registered with: a connection it accepts registers there
+    /// too, whichever thread polls the accept.
+    pub(crate) fn runtime(&self) -> &scheduler::Handle {
+        &self.runtime
+    }
+
     fn io(&self) -> &crate::runtime::io::Handle {
         self.runtime
             .driver()
