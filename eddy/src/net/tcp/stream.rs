@@ -303,6 +303,9 @@ impl TcpStream {
     /// Splits the stream into a read half and a write half that borrow it, for use in one task
     /// (`join!`, `select!`). To move the halves into different tasks, use
     /// [`into_split`](TcpStream::into_split).
+    ///
+    /// With `futures::AsyncReadExt` in scope, `stream.split()` means that trait's `split`
+    /// (which takes the stream by value); call `TcpStream::split(&mut stream)` instead.
     pub fn split(&mut self) -> (ReadHalf<'_>, WriteHalf<'_>) {
         split::split(self)
     }

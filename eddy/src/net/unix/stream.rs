@@ -214,7 +214,8 @@ impl UnixStream {
     }
 
     /// Splits the stream into halves that borrow it (see
-    /// [`TcpStream::split`](crate::net::TcpStream::split)).
+    /// [`TcpStream::split`](crate::net::TcpStream::split), also for calling it with
+    /// `futures::AsyncReadExt` in scope).
     pub fn split(&mut self) -> (ReadHalf<'_>, WriteHalf<'_>) {
         split::split(self)
     }
