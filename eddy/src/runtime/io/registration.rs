@@ -191,6 +191,12 @@ impl Registration {
     }
 }
 
+// A panic cannot leave a registration half-updated where a later use would see it: readiness is
+// one atomic word, and the waiter lists sit behind locks that ignore poisoning. So the socket
+// types built on it may cross `catch_unwind` (Tokio's are unwind-safe too).
+impl std::panic::UnwindSafe for Registration {}
+impl std::panic::RefUnwindSafe for Registration {}
+
 impl Drop for Registration {
     fn drop(&mut self) {
         // A task holding its own resource's waker would keep itself alive: break the cycle.
