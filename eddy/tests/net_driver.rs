@@ -282,3 +282,34 @@ fn a_foreign_executor_is_woken_by_the_driver() {
     });
     assert_eq!(&reader.join().unwrap(), b"hello");
 }
+
+/// A task waits on a socket while the only other work is a future that keeps yielding: the
+/// scheduler never parks, so its yields must still, now and then, collect IO events (a yield
+/// may skip the operating system while no task waits on IO, but the waiting task registered
+/// before the last look and must still count).
+#[test]
+fn a_waiting_task_is_served_while_another_spins_on_yield() {
+    for rt in flavours() {
+        run(&rt, async {
+            let (a, b) = UnixStream::pair().unwrap();
+            let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let waiter = {
+                let done = done.clone();
+                eddy::spawn(async move {
+                    b.readable().await.unwrap();
+                    done.store(true, std::sync::atomic::Ordering::SeqCst);
+                })
+            };
+            // Let the waiter register and the driver take a look (finding nothing for it).
+            for _ in 0..3 {
+                eddy::task::yield_now().await;
+            }
+            a.writable().await.unwrap();
+            a.try_write(b"x").unwrap();
+            while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                eddy::task::yield_now().await;
+            }
+            waiter.await.unwrap();
+        });
+    }
+}
