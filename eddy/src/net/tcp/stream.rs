@@ -279,7 +279,8 @@ impl TcpStream {
     }
 
     /// Sets `SO_LINGER`.
-    #[deprecated = "`SO_LINGER` causes the socket to block the thread on drop; use `set_zero_linger` to reset connections on drop instead"]
+    #[deprecated = "`SO_LINGER` causes the socket to block the thread on drop; \
+                    use `set_zero_linger` to reset connections on drop instead"]
     pub fn set_linger(&self, linger: Option<Duration>) -> io::Result<()> {
         socket2::SockRef::from(&*self.io).set_linger(linger)
     }
