@@ -215,10 +215,13 @@ net_test! {
             assert_eq!(socket.ttl().unwrap(), 9);
             socket.set_tos_v4(0x10).unwrap();
             assert_eq!(socket.tos_v4().unwrap(), 0x10);
+            assert_eq!(socket.device().unwrap(), None);
             assert!(socket.take_error().unwrap().is_none());
             assert_eq!(socket.peer_addr().unwrap_err().kind(), ErrorKind::NotConnected);
             if let Ok(v6) = UdpSocket::bind("[::1]:0").await {
                 v6.set_multicast_loop_v6(false).unwrap();
+                v6.set_tclass_v6(0x20).unwrap();
+                assert_eq!(v6.tclass_v6().unwrap(), 0x20);
                 assert!(!v6.multicast_loop_v6().unwrap());
             }
         });

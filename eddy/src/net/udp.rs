@@ -351,6 +351,45 @@ impl UdpSocket {
         socket2::SockRef::from(&*self.io).set_tos(tos)
     }
 
+    /// The IPv4 type-of-service field (the old name of [`tos_v4`](UdpSocket::tos_v4)).
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[deprecated = "use `tos_v4`"]
+    pub fn tos(&self) -> io::Result<u32> {
+        self.tos_v4()
+    }
+
+    /// Sets the IPv4 type-of-service field (the old name of
+    /// [`set_tos_v4`](UdpSocket::set_tos_v4)).
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[deprecated = "use `set_tos_v4`"]
+    pub fn set_tos(&self, tos: u32) -> io::Result<()> {
+        self.set_tos_v4(tos)
+    }
+
+    /// The IPv6 traffic class of outgoing packets (`IPV6_TCLASS`).
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    pub fn tclass_v6(&self) -> io::Result<u32> {
+        socket2::SockRef::from(&*self.io).tclass_v6()
+    }
+
+    /// Sets the IPv6 traffic class of outgoing packets.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    pub fn set_tclass_v6(&self, tclass: u32) -> io::Result<()> {
+        socket2::SockRef::from(&*self.io).set_tclass_v6(tclass)
+    }
+
+    /// The network interface the socket is bound to (`SO_BINDTODEVICE`), if any.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    pub fn device(&self) -> io::Result<Option<Vec<u8>>> {
+        socket2::SockRef::from(&*self.io).device()
+    }
+
+    /// Binds the socket to a network interface by name (`None` unbinds); needs privileges.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    pub fn bind_device(&self, interface: Option<&[u8]>) -> io::Result<()> {
+        socket2::SockRef::from(&*self.io).bind_device(interface)
+    }
+
     /// Joins the IPv4 multicast group `multiaddr` on the interface with address `interface`
     /// (`Ipv4Addr::UNSPECIFIED`: the system's choice).
     pub fn join_multicast_v4(&self, multiaddr: Ipv4Addr, interface: Ipv4Addr) -> io::Result<()> {
