@@ -120,3 +120,38 @@ net_test! {
         });
     }
 }
+
+mod churn {
+    use super::*;
+
+    net_test! {
+        /// Sockets registered and dropped in bursts from several tasks: each drop queues the
+        /// resource's release for the driver's next turn (and every sixteenth wakes the driver), so
+        /// the releases race with turns on other threads.
+        #[test]
+        fn registration_churn_from_many_tasks() {
+            run(&rt(), async {
+                let tasks: Vec<_> = (0..8)
+                    .map(|t| {
+                        eddy::spawn(async move {
+                            for i in 0..100u32 {
+                                let (mut a, mut b) = UnixStream::pair().unwrap();
+                                a.write_all(&(t * 1000 + i).to_le_bytes()).await.unwrap();
+                                let mut buf = [0; 4];
+                                futures::AsyncReadExt::read_exact(&mut b, &mut buf).await.unwrap();
+                                assert_eq!(u32::from_le_bytes(buf), t * 1000 + i);
+                                drop((a, b));
+                                if i % 10 == 0 {
+                                    eddy::task::yield_now().await;
+                                }
+                            }
+                        })
+                    })
+                    .collect();
+                for task in tasks {
+                    task.await.unwrap();
+                }
+            });
+        }
+    }
+}
