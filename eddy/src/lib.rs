@@ -26,12 +26,14 @@
 //! |-------------|-------------------------------------------------------------------------|
 //! | [`runtime`] | current-thread, multi-thread and local runtimes, `Handle`, enter guards, the blocking pool, `RuntimeMetrics` |
 //! | [`task`]    | `spawn`, `spawn_blocking`, `block_in_place`, `spawn_local`, `LocalSet`, `JoinSet`, `task_local!`, `JoinHandle`, `AbortHandle`, `JoinError`, task ids, `yield_now`, coop budget |
+//! | [`net`]     | `TcpListener`, `TcpStream`, `TcpSocket`, `UdpSocket`, `UnixListener`, `UnixStream`, `UnixDatagram`, `UnixSocket`, `lookup_host`; streams implement `futures-io`'s (and with `tokio-io`, Tokio's) `AsyncRead`/`AsyncWrite` |
+//! | [`io`]      | `Interest` and `Ready`, the readiness the net types wait on |
 //! | [`time`]    | `sleep`, `timeout`, `interval`, `Instant`, and a clock that tests can pause (`pause`, `advance`, auto-advance) |
 //! | [`io`]      | `Interest`, `Ready`, and `unix::AsyncFd`: readiness for any file descriptor |
 //! | [`signal`]  | `ctrl_c`, and `unix::signal` for any Unix signal                         |
 //! | [`main`], [`test`] | `#[eddy::main]` and `#[eddy::test]`: an `async fn` run on a runtime       |
 //!
-//! Sockets (`net`), task hooks and task dumps follow.
+//! Task hooks and task dumps follow.
 //!
 //! # Cargo features
 //!
@@ -44,6 +46,7 @@
 
 pub mod io;
 pub(crate) mod loom;
+pub mod net;
 pub mod runtime;
 pub mod signal;
 pub mod task;

@@ -141,3 +141,44 @@ fn signal_types() {
         future_send(eddy::signal::ctrl_c());
     }
 }
+
+#[test]
+fn net_types() {
+    fn all<T: Send + Sync + Unpin + UnwindSafe + RefUnwindSafe>() {}
+    all::<eddy::net::TcpListener>();
+    all::<eddy::net::TcpStream>();
+    all::<eddy::net::TcpSocket>();
+    all::<eddy::net::UdpSocket>();
+    all::<eddy::net::tcp::ReadHalf<'_>>();
+    all::<eddy::net::tcp::WriteHalf<'_>>();
+    all::<eddy::net::tcp::OwnedReadHalf>();
+    all::<eddy::net::tcp::OwnedWriteHalf>();
+    all::<eddy::net::tcp::ReuniteError>();
+    #[cfg(unix)]
+    {
+        all::<eddy::net::UnixListener>();
+        all::<eddy::net::UnixStream>();
+        all::<eddy::net::UnixDatagram>();
+        all::<eddy::net::UnixSocket>();
+        all::<eddy::net::unix::ReadHalf<'_>>();
+        all::<eddy::net::unix::WriteHalf<'_>>();
+        all::<eddy::net::unix::OwnedReadHalf>();
+        all::<eddy::net::unix::OwnedWriteHalf>();
+        all::<eddy::net::unix::ReuniteError>();
+        all::<eddy::net::unix::SocketAddr>();
+        all::<eddy::net::unix::UCred>();
+    }
+
+    // Compile-time only: the futures of every async method can move to another thread.
+    fn future_send<F: std::future::Future + Send>(_: F) {}
+    fn _futures_are_send(stream: &eddy::net::TcpStream, udp: &eddy::net::UdpSocket) {
+        future_send(eddy::net::TcpStream::connect("localhost:80"));
+        future_send(eddy::net::TcpListener::bind(("::1", 0)));
+        future_send(eddy::net::lookup_host(String::from("localhost:80")));
+        future_send(stream.readable());
+        future_send(stream.peek(&mut []));
+        future_send(udp.send_to(&[], "127.0.0.1:9"));
+        future_send(udp.recv_from(&mut []));
+        future_send(udp.peek_sender());
+    }
+}

@@ -6,11 +6,9 @@
 //! `futures-util` or `tokio`'s io traits.
 
 mod async_fd;
+pub(crate) mod compat;
 mod interest;
-// Allowed only until `net` (being written on its own branch) uses them all.
-#[allow(dead_code)]
 pub(crate) mod poll_evented;
-#[allow(dead_code)]
 mod ready;
 
 pub use interest::Interest;

@@ -81,11 +81,6 @@ impl Ready {
         ready
     }
 
-    /// The part of this readiness that satisfies `interest`.
-    pub(crate) fn intersection(self, interest: Interest) -> Ready {
-        Ready(self.0 & Ready::from_interest(interest).0)
-    }
-
     pub(crate) fn satisfies(self, interest: Interest) -> bool {
         self.0 & Ready::from_interest(interest).0 != 0
     }

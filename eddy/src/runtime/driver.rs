@@ -32,7 +32,8 @@ pub(crate) enum Look {
     /// would never see its sockets become ready.
     Maintenance,
     /// Deferred wake-ups (`yield_now`) are about to run: the operating system is asked only
-    /// if a task waits on IO, so that a yield costs no syscall otherwise.
+    /// if a task started waiting on IO since the last poll, or after a run of skipped looks
+    /// (io/mod.rs), so that most yields cost no syscall.
     Yield,
 }
 

@@ -209,3 +209,37 @@ pub(crate) fn is_runtime_shutdown(err: &std::io::Error) -> bool {
     err.get_ref()
         .is_some_and(|inner| inner.is::<RuntimeShutdown>())
 }
+
+/// `TcpStream::connect`, `TcpListener::bind` or `UdpSocket::bind` given a name that resolved to
+/// no address at all.
+pub(crate) const NO_ADDRESSES: &str = "could not resolve to any address";
+
+/// `UdpSocket::send_to` given a name that resolved to no address.
+pub(crate) const NO_ADDRESSES_TO_SEND: &str = "no addresses to send data to";
+
+/// The `Display` text of `tcp::ReuniteError` and `unix::ReuniteError`.
+pub(crate) const REUNITE_MISMATCH: &str =
+    "tried to reunite halves that are not from the same socket";
+
+/// `UnixSocket::listen` on a socket made with `new_datagram`.
+pub(crate) const UNIX_LISTEN_ON_DATAGRAM: &str =
+    "listen cannot be called on a datagram socket: make the socket with `UnixSocket::new_stream`";
+
+/// `UnixSocket::connect` on a socket made with `new_datagram`.
+pub(crate) const UNIX_CONNECT_ON_DATAGRAM: &str = "connect cannot be called on a datagram socket: \
+     make the socket with `UnixSocket::new_stream`, or turn it into a `UnixDatagram` with \
+     `UnixSocket::datagram` and connect that";
+
+/// `UnixSocket::datagram` on a socket made with `new_stream`.
+pub(crate) const UNIX_DATAGRAM_ON_STREAM: &str =
+    "datagram cannot be called on a stream socket: make the socket with `UnixSocket::new_datagram`";
+
+/// An `io::Error` of kind `InvalidInput` carrying `message`.
+pub(crate) fn io_invalid_input(message: &'static str) -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::InvalidInput, message)
+}
+
+/// An IP socket reported an address of another family (it cannot happen; reported, not
+/// trusted).
+pub(crate) const NOT_AN_IP_ADDRESS: &str =
+    "the socket reported an address that is not an IP address";

@@ -11,7 +11,12 @@
 //! mio waker only if it replaced `PARKED`. So waking a driver that is not blocked costs one
 //! atomic swap and no syscall, and an unpark that comes before the block makes the poll
 //! non-blocking instead of being lost. A zero-timeout look also skips the syscall when no task
-//! waits on any resource (`Handle::io_waiting`): a `yield_now` then never costs an epoll call.
+//! waits on any resource (`Handle::io_waiting`): a `yield_now` then rarely costs an epoll call.
+//! Rarely, not never: the flag is cleared by each poll, so a task that began waiting before a
+//! poll which brought nothing for it no longer counts, yet still waits. If the scheduler never
+//! parks nor does maintenance (a current-thread runtime whose only work is a task that keeps
+//! yielding), its event would never be collected; so at most `MAX_SKIPPED_LOOKS` looks in a row
+//! are skipped.
 
 pub(crate) mod registration;
 pub(crate) mod registration_set;
@@ -33,6 +38,11 @@ const TOKEN_WAKEUP: mio::Token = mio::Token(0);
 /// The token of the signal driver's pipe (runtime/signal).
 pub(crate) const TOKEN_SIGNAL: mio::Token = mio::Token(1);
 
+/// How many zero-timeout looks in a row may skip the operating system (module docs): a yield
+/// loop pays one epoll call per this many yields, and an IO event waits at most this many.
+/// The same number as the schedulers' maintenance interval.
+const MAX_SKIPPED_LOOKS: u32 = 61;
+
 const EMPTY: usize = 0;
 const PARKED: usize = 1;
 const NOTIFIED: usize = 2;
@@ -43,6 +53,8 @@ pub(crate) struct Driver {
     events: mio::Events,
     /// Set when the signal pipe had an event; the signal driver takes it.
     signal_ready: bool,
+    /// Zero-timeout looks skipped in a row since the last poll.
+    skipped_looks: u32,
 }
 
 /// The side every thread shares.
@@ -74,13 +86,15 @@ impl Driver {
             poll,
             events: mio::Events::with_capacity(events_per_tick),
             signal_ready: false,
+            skipped_looks: 0,
         };
         Ok((driver, handle))
     }
 
     /// Polls the operating system for at most `timeout` (`None`: until an event or an unpark)
     /// and dispatches what it reports. Returns whether anything happened: an unpark or an
-    /// event. A zero timeout with `skip_if_idle` and no task waiting on IO costs no syscall.
+    /// event. A zero timeout with `skip_if_idle` and no task waiting on IO usually costs no
+    /// syscall (see `MAX_SKIPPED_LOOKS`).
     pub(crate) fn turn(
         &mut self,
         handle: &Handle,
@@ -109,11 +123,16 @@ impl Driver {
             }
         } else {
             woken = handle.park_state.swap(EMPTY, Ordering::AcqRel) == NOTIFIED;
-            if skip_if_idle && !handle.io_waiting.load(Ordering::Acquire) {
+            if skip_if_idle
+                && !handle.io_waiting.load(Ordering::Acquire)
+                && self.skipped_looks < MAX_SKIPPED_LOOKS
+            {
+                self.skipped_looks += 1;
                 return woken;
             }
             timeout
         };
+        self.skipped_looks = 0;
         // Whoever waits on IO from here on will be served by this poll or a later one.
         handle.io_waiting.store(false, Ordering::Release);
         let polled = self.poll.poll(&mut self.events, timeout);

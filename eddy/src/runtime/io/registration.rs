@@ -4,7 +4,7 @@
 //! its socket ready still yields to the scheduler. A `WouldBlock` clears exactly the readiness
 //! it disproved (tick-checked, scheduled_io.rs), and the loop waits for the next event.
 
-use crate::io::{Interest, Ready};
+use crate::io::Interest;
 use crate::loom::StdArc as Arc;
 use crate::runtime::io::scheduled_io::{Direction, ReadyEvent, ScheduledIo};
 use crate::runtime::{context, coop, scheduler};
@@ -51,6 +51,12 @@ impl Registration {
         };
         let shared = io.add_source(source, interest.to_mio())?;
         Ok(Registration { runtime, shared })
+    }
+
+    /// The runtime this resource is registered with: a connection it accepts registers there
+    /// too, whichever thread polls the accept.
+    pub(crate) fn runtime(&self) -> &scheduler::Handle {
+        &self.runtime
     }
 
     fn io(&self) -> &crate::runtime::io::Handle {
@@ -178,13 +184,13 @@ impl Registration {
             }
         }
     }
-
-    /// The readiness seen right now for `interest`.
-    #[allow(dead_code)] // for `net`, being written on its own branch
-    pub(crate) fn ready_now(&self, interest: Interest) -> Ready {
-        self.shared.ready_now(interest).ready
-    }
 }
+
+// A panic cannot leave a registration half-updated where a later use would see it: readiness is
+// one atomic word, and the waiter lists sit behind locks that ignore poisoning. So the socket
+// types built on it may cross `catch_unwind` (Tokio's are unwind-safe too).
+impl std::panic::UnwindSafe for Registration {}
+impl std::panic::RefUnwindSafe for Registration {}
 
 impl Drop for Registration {
     fn drop(&mut self) {
