@@ -25,6 +25,7 @@ mod report;
 mod smol_mt;
 mod smol_rt;
 mod suite;
+mod tcp;
 mod tokio_api;
 
 use std::path::Path;

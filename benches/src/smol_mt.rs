@@ -22,7 +22,7 @@ use crate::suite::{
 };
 
 /// An executor and the threads that run it.
-struct Pool {
+pub(crate) struct Pool {
     executor: Arc<Executor<'static>>,
     /// Dropping the sender ends every thread's `run` (a watch channel works on any executor).
     stop: Option<watch::Sender<()>>,
@@ -30,7 +30,7 @@ struct Pool {
 }
 
 impl Pool {
-    fn start() -> Pool {
+    pub(crate) fn start() -> Pool {
         let executor = Arc::new(Executor::new());
         let (stop, stopped) = watch::channel(());
         let threads = (0..MULTI_THREAD_WORKERS)
@@ -55,8 +55,13 @@ impl Pool {
         }
     }
 
+    /// The pool's executor, for spawning from inside its tasks.
+    pub(crate) fn executor(&self) -> Arc<Executor<'static>> {
+        Arc::clone(&self.executor)
+    }
+
     /// Runs `future` on the pool and waits for it on this thread.
-    fn block_on<T: Send + 'static>(
+    pub(crate) fn block_on<T: Send + 'static>(
         &self,
         future: impl std::future::Future<Output = T> + Send + 'static,
     ) -> T {

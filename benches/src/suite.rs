@@ -17,6 +17,7 @@ use std::time::Duration;
 
 use crate::smol_mt;
 use crate::smol_rt;
+use crate::tcp::{self, eddy_tcp, tokio_tcp, SmolPlace};
 use crate::tokio_api::{eddy_rt, tokio_rt};
 
 /// Tasks spawned (and awaited) by `spawn_many_local` and the `spawn_many_remote_*` workloads.
@@ -54,6 +55,17 @@ pub(crate) const DROPPED_SLEEPS: usize = 1_000_000;
 /// The duration of the timers that never fire (the timeouts of `timers_timeout_ready`, the
 /// sleeps of `timers_sleep_create_drop`): far enough out that no run reaches it.
 pub(crate) const UNFIRED_TIMER: Duration = Duration::from_secs(3_600);
+
+/// Connections of `tcp_echo`.
+pub(crate) const ECHO_CONNECTIONS: usize = 50;
+/// Round trips each connection of `tcp_echo` makes per iteration.
+pub(crate) const ECHO_ROUND_TRIPS: usize = 2_000;
+/// Bytes per message of `tcp_echo`.
+pub(crate) const ECHO_MESSAGE: usize = 64;
+/// Bytes sent over the one connection of `tcp_stream` per iteration.
+pub(crate) const STREAM_BYTES: usize = 256 << 20;
+/// Bytes per write of `tcp_stream`.
+pub(crate) const STREAM_CHUNK: usize = 64 << 10;
 
 /// The sleeps of `timers_sleep_many`: `SLEEPING_TASKS` durations drawn uniformly, to the
 /// microsecond, from 1 to 5 ms, by a generator with a fixed seed. Drawn once per set-up,
@@ -418,6 +430,50 @@ pub(crate) fn all() -> Vec<Workload> {
                 Contender::Smol => smol_mt::sleep_create_drop(),
             },
         },
+        Workload {
+            name: "tcp_echo",
+            flavor: Flavor::CurrentThread,
+            ops_per_iteration: ECHO_CONNECTIONS * ECHO_ROUND_TRIPS,
+            op_unit: "round trip",
+            setup: |contender| match contender {
+                Contender::Eddy => eddy_tcp::echo(eddy_tcp::current_thread()),
+                Contender::Tokio => tokio_tcp::echo(tokio_tcp::current_thread()),
+                Contender::Smol => tcp::smol_echo(SmolPlace::local()),
+            },
+        },
+        Workload {
+            name: "tcp_stream",
+            flavor: Flavor::CurrentThread,
+            ops_per_iteration: STREAM_BYTES >> 20,
+            op_unit: "MiB",
+            setup: |contender| match contender {
+                Contender::Eddy => eddy_tcp::stream(eddy_tcp::current_thread()),
+                Contender::Tokio => tokio_tcp::stream(tokio_tcp::current_thread()),
+                Contender::Smol => tcp::smol_stream(SmolPlace::local()),
+            },
+        },
+        Workload {
+            name: "tcp_echo",
+            flavor: Flavor::MultiThread,
+            ops_per_iteration: ECHO_CONNECTIONS * ECHO_ROUND_TRIPS,
+            op_unit: "round trip",
+            setup: |contender| match contender {
+                Contender::Eddy => eddy_tcp::echo(eddy_tcp::multi_thread()),
+                Contender::Tokio => tokio_tcp::echo(tokio_tcp::multi_thread()),
+                Contender::Smol => tcp::smol_echo(SmolPlace::pool()),
+            },
+        },
+        Workload {
+            name: "tcp_stream",
+            flavor: Flavor::MultiThread,
+            ops_per_iteration: STREAM_BYTES >> 20,
+            op_unit: "MiB",
+            setup: |contender| match contender {
+                Contender::Eddy => eddy_tcp::stream(eddy_tcp::multi_thread()),
+                Contender::Tokio => tokio_tcp::stream(tokio_tcp::multi_thread()),
+                Contender::Smol => tcp::smol_stream(SmolPlace::pool()),
+            },
+        },
     ]
 }
 
@@ -489,6 +545,17 @@ mod tests {
                 let mut runner = (workload.setup)(contender);
                 runner();
                 drop(runner);
+            }
+        }
+    }
+
+    #[test]
+    fn tcp_workloads_run_on_both_flavors() {
+        let names: Vec<String> = all().iter().map(Workload::full_name).collect();
+        for flavor in [Flavor::CurrentThread, Flavor::MultiThread] {
+            for workload in ["tcp_echo", "tcp_stream"] {
+                let name = format!("{flavor}/{workload}");
+                assert!(names.contains(&name), "{name} is missing");
             }
         }
     }

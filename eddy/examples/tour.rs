@@ -7,7 +7,7 @@
 //! It builds a runtime, spawns and joins tasks, aborts one, sends blocking work to the blocking
 //! pool, shows what a panicking task looks like from the outside, collects results with a
 //! `JoinSet` in the order tasks finish, sleeps, gives up on a future with a timeout and ticks an
-//! interval, runs `!Send` tasks in a `LocalSet` and on a `LocalRuntime`, spreads work over the
+//! interval, echoes bytes over a loopback TCP connection, runs `!Send` tasks in a `LocalSet` and on a `LocalRuntime`, spreads work over the
 //! multi-thread runtime, and prints what happened.
 
 use eddy::runtime::{Builder, LocalRuntime};
@@ -21,8 +21,9 @@ fn main() {
     let rt = Builder::new_current_thread()
         .name("tour")
         .thread_name("tour-blocking")
-        // Timers need the time driver (section 8).
+        // Timers need the time driver (section 8), sockets the IO driver (section 9).
         .enable_time()
+        .enable_io()
         .build()
         .expect("failed to build the runtime");
     println!(
@@ -154,7 +155,47 @@ fn main() {
         println!("an interval ticked {offsets:?} after its first tick");
     });
 
-    // 9. `!Send` futures (here: sharing an `Rc<RefCell<..>>`) run in a `LocalSet`, on this
+    // 9. TCP over loopback: an echo server task, and a client that talks to it.
+    rt.block_on(async {
+        use futures::io::{AsyncReadExt, AsyncWriteExt};
+
+        let listener = eddy::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a loopback port");
+        let addr = listener
+            .local_addr()
+            .expect("a bound listener has an address");
+        eddy::spawn(async move {
+            let (mut socket, _) = listener.accept().await.expect("accept a connection");
+            let mut buf = [0u8; 64];
+            loop {
+                match socket.read(&mut buf).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => {
+                        if socket.write_all(&buf[..n]).await.is_err() {
+                            return;
+                        }
+                    }
+                }
+            }
+        });
+        let mut client = eddy::net::TcpStream::connect(addr)
+            .await
+            .expect("connect to the echo server");
+        let mut echoed = Vec::new();
+        for word in ["hello", " ", "eddy"] {
+            client.write_all(word.as_bytes()).await.expect("send");
+            let mut buf = vec![0u8; word.len()];
+            client.read_exact(&mut buf).await.expect("receive the echo");
+            echoed.extend_from_slice(&buf);
+        }
+        println!(
+            "a TCP echo server on {addr} sent back {:?}",
+            String::from_utf8_lossy(&echoed)
+        );
+    });
+
+    // 10. `!Send` futures (here: sharing an `Rc<RefCell<..>>`) run in a `LocalSet`, on this
     //    thread, next to the runtime's other tasks.
     let local = LocalSet::new();
     let log = Rc::new(RefCell::new(Vec::new()));
@@ -181,7 +222,7 @@ fn main() {
     drop(rt);
     println!("runtime shut down cleanly");
 
-    // 10. A LocalRuntime is a current-thread runtime that takes `!Send` tasks directly.
+    // 11. A LocalRuntime is a current-thread runtime that takes `!Send` tasks directly.
     let local_rt = LocalRuntime::new().expect("failed to build the local runtime");
     let counter = Rc::new(RefCell::new(0));
     let bumps: Vec<_> = (0..4)
@@ -200,7 +241,7 @@ fn main() {
         counter.borrow()
     );
 
-    // 11. The multi-thread runtime spreads tasks over worker threads that steal from each other.
+    // 12. The multi-thread runtime spreads tasks over worker threads that steal from each other.
     let mt = Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("tour-worker")
