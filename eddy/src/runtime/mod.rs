@@ -30,7 +30,7 @@ pub use config::UnhandledPanic;
 pub use handle::{EnterGuard, Handle};
 pub use local_runtime::{LocalOptions, LocalRuntime};
 pub use metrics::RuntimeMetrics;
-pub(crate) use metrics::{MetricsBatch, WorkerMetrics};
+pub(crate) use metrics::{MetricsBatch, SchedulerMetrics, WorkerMetrics};
 pub use rng_seed::RngSeed;
 pub use runtime::Runtime;
 pub(crate) use runtime::{RuntimeScheduler, BOX_FUTURE_THRESHOLD};

@@ -1,7 +1,13 @@
 //! A worker's counters, kept in its core as plain integers and published to its
 //! `WorkerMetrics` in one go at each park and maintenance (see the contract in `worker.rs`).
+//!
+//! With `--cfg eddy_no_metrics` (`super::ENABLED` false) only what the scheduler itself needs
+//! is kept: the poll count and the busy stretches behind the moving average of poll time, from
+//! which the multi-thread workers tune `global_queue_interval`. Everything else compiles to
+//! nothing, and nothing is published.
 
 use super::worker::WorkerMetrics;
+use super::ENABLED;
 use crate::loom::Ordering;
 use std::time::{Duration, Instant};
 
@@ -52,20 +58,28 @@ impl MetricsBatch {
     }
 
     pub(crate) fn incr_local_schedule_count(&mut self) {
-        self.local_schedule_count += 1;
+        if ENABLED {
+            self.local_schedule_count += 1;
+        }
     }
 
     pub(crate) fn incr_overflow_count(&mut self) {
-        self.overflow_count += 1;
+        if ENABLED {
+            self.overflow_count += 1;
+        }
     }
 
     pub(crate) fn incr_budget_forced_yield_count(&mut self) {
-        self.budget_forced_yield_count += 1;
+        if ENABLED {
+            self.budget_forced_yield_count += 1;
+        }
     }
 
     pub(crate) fn incr_steal(&mut self, tasks: u64) {
-        self.steal_operations += 1;
-        self.steal_count += tasks;
+        if ENABLED {
+            self.steal_operations += 1;
+            self.steal_count += tasks;
+        }
     }
 
     /// The worker starts running tasks (after an unpark, or after maintenance).
@@ -78,11 +92,13 @@ impl MetricsBatch {
         let Some((started, polls_before)) = self.processing_started.take() else {
             return;
         };
-        let elapsed = started.elapsed();
-        self.busy_duration_total += duration_nanos(elapsed);
+        let elapsed = duration_nanos(started.elapsed());
+        if ENABLED {
+            self.busy_duration_total += elapsed;
+        }
         let polls = self.poll_count - polls_before;
         if polls > 0 {
-            let per_poll = duration_nanos(elapsed) as f64 / polls as f64;
+            let per_poll = elapsed as f64 / polls as f64;
             self.mean_poll_time = if self.mean_poll_time == 0.0 {
                 per_poll
             } else {
@@ -94,16 +110,20 @@ impl MetricsBatch {
 
     pub(crate) fn about_to_park(&mut self) {
         self.end_processing();
-        self.park_count += 1;
-        self.park_unpark_count += 1;
-        if self.poll_count == self.polls_at_unpark {
-            self.noop_count += 1;
+        if ENABLED {
+            self.park_count += 1;
+            self.park_unpark_count += 1;
+            if self.poll_count == self.polls_at_unpark {
+                self.noop_count += 1;
+            }
         }
     }
 
     pub(crate) fn unparked(&mut self) {
-        self.park_unpark_count += 1;
-        self.polls_at_unpark = self.poll_count;
+        if ENABLED {
+            self.park_unpark_count += 1;
+            self.polls_at_unpark = self.poll_count;
+        }
         self.start_processing();
     }
 
@@ -114,6 +134,9 @@ impl MetricsBatch {
 
     /// Publishes the running totals (contract in `worker.rs`).
     pub(crate) fn submit(&self, worker: &WorkerMetrics, queue_depth: usize) {
+        if !ENABLED {
+            return;
+        }
         let store = |counter: &crate::loom::AtomicU64, value: u64| {
             counter.store(value, Ordering::Relaxed);
         };

@@ -3,17 +3,25 @@
 //! Workers count in plain integers in their own core (`batch.rs`) and publish them at each
 //! park and at maintenance (`worker.rs`), so no shared atomic is touched per poll; a reader sees
 //! each worker as of its last flush. Runtime-wide counts come from the owned-task list and the
-//! inject queue.
+//! inject queue (`scheduler.rs`).
+//!
+//! Building with `RUSTFLAGS="--cfg eddy_no_metrics"` compiles the counting out (`ENABLED`), to
+//! measure what it costs: every count then reads 0. Normal builds need no flag.
 
 mod batch;
+mod scheduler;
 mod worker;
 
 pub(crate) use batch::MetricsBatch;
+pub(crate) use scheduler::SchedulerMetrics;
 pub(crate) use worker::WorkerMetrics;
 
-use crate::runtime::scheduler;
+use crate::runtime::scheduler::Handle as SchedulerHandle;
 use std::thread::ThreadId;
 use std::time::Duration;
+
+/// Whether metrics are counted: false only under `--cfg eddy_no_metrics` (module docs).
+pub(crate) const ENABLED: bool = !cfg!(eddy_no_metrics);
 
 /// A view of a runtime's metrics, from [`Runtime::metrics`](crate::runtime::Runtime::metrics)
 /// or [`Handle::metrics`](crate::runtime::Handle::metrics). Cheap to clone; every read is a
@@ -33,11 +41,11 @@ use std::time::Duration;
 /// ```
 #[derive(Clone, Debug)]
 pub struct RuntimeMetrics {
-    handle: scheduler::Handle,
+    handle: SchedulerHandle,
 }
 
 impl RuntimeMetrics {
-    pub(crate) fn new(handle: scheduler::Handle) -> RuntimeMetrics {
+    pub(crate) fn new(handle: SchedulerHandle) -> RuntimeMetrics {
         RuntimeMetrics { handle }
     }
 

@@ -15,11 +15,13 @@
 
 use super::defer::Defer;
 use super::inject::Inject;
-use crate::loom::{AtomicBool, AtomicU64, Mutex, Ordering, StdArc as Arc};
+use crate::loom::{AtomicBool, Mutex, Ordering, StdArc as Arc};
 use crate::runtime::config::{Config, UnhandledPanic};
 use crate::runtime::driver::{self, Driver, Look};
 use crate::runtime::task::{self, JoinHandle, Notified, OwnedTasks, Schedule, Task};
-use crate::runtime::{blocking, context, coop, scheduler, MetricsBatch, WorkerMetrics};
+use crate::runtime::{
+    blocking, context, coop, scheduler, MetricsBatch, SchedulerMetrics, WorkerMetrics,
+};
 use crate::util::error;
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -59,8 +61,7 @@ struct Shared {
     config: Config,
     /// The driving thread's counters, as of its last park.
     worker_metrics: WorkerMetrics,
-    /// Tasks scheduled through the inject queue.
-    remote_schedule_count: AtomicU64,
+    scheduler_metrics: SchedulerMetrics,
 }
 
 /// What the driving thread owns.
@@ -108,7 +109,7 @@ impl CurrentThread {
                 woken: AtomicBool::new(false),
                 config,
                 worker_metrics: WorkerMetrics::new(),
-                remote_schedule_count: AtomicU64::new(0),
+                scheduler_metrics: SchedulerMetrics::new(),
             },
             driver: driver_handle,
             blocking_spawner,
@@ -307,7 +308,7 @@ impl Handle {
     }
 
     pub(crate) fn remote_schedule_count(&self) -> u64 {
-        self.shared.remote_schedule_count.load(Ordering::Relaxed)
+        self.shared.scheduler_metrics.remote_schedule_count()
     }
 
     pub(crate) fn worker_metrics(&self) -> &WorkerMetrics {
@@ -323,9 +324,7 @@ impl Handle {
     }
 
     fn schedule_remote(&self, task: Notified<Arc<Handle>>) {
-        self.shared
-            .remote_schedule_count
-            .fetch_add(1, Ordering::Relaxed);
+        self.shared.scheduler_metrics.incr_remote_schedule_count();
         self.shared.inject.push(task);
         self.driver.unpark();
     }

@@ -36,7 +36,7 @@ use super::handle::Handle;
 use super::idle::Idle;
 use super::park::{Parker, SharedDriver, Unparker};
 use super::queue;
-use crate::loom::{thread, AtomicU64, Condvar, Mutex, Ordering, StdArc as Arc};
+use crate::loom::{thread, Condvar, Mutex, StdArc as Arc};
 use crate::runtime::config::{Config, ThreadNameFn, UnhandledPanic};
 use crate::runtime::context::EnterRuntime;
 use crate::runtime::driver::Look;
@@ -44,7 +44,8 @@ use crate::runtime::scheduler::defer::Defer;
 use crate::runtime::scheduler::inject::Inject;
 use crate::runtime::task::{Notified, OwnedTasks, Schedule, Task};
 use crate::runtime::{
-    blocking, context, coop, driver, scheduler, MetricsBatch, RngSeed, WorkerMetrics,
+    blocking, context, coop, driver, scheduler, MetricsBatch, RngSeed, SchedulerMetrics,
+    WorkerMetrics,
 };
 use crate::util::error;
 use crate::util::panic::quietly;
@@ -85,8 +86,7 @@ pub(crate) struct Shared {
     threads: ThreadConfig,
     /// Each worker's counters, as of its last flush.
     worker_metrics: Box<[WorkerMetrics]>,
-    /// Tasks scheduled through the inject queue.
-    remote_schedule_count: AtomicU64,
+    scheduler_metrics: SchedulerMetrics,
     /// The user chose `global_queue_interval`; otherwise each worker tunes its own.
     global_queue_interval_fixed: bool,
     /// A task panicked under `UnhandledPanic::ShutdownRuntime`, and the threads in
@@ -211,7 +211,7 @@ pub(crate) fn create(
             threads,
             thread_joins: Mutex::new(Vec::with_capacity(num_workers)),
             worker_metrics: (0..num_workers).map(|_| WorkerMetrics::new()).collect(),
-            remote_schedule_count: AtomicU64::new(0),
+            scheduler_metrics: SchedulerMetrics::new(),
             global_queue_interval_fixed,
             unhandled_panic: Mutex::new(UnhandledPanicState::default()),
         },
@@ -822,7 +822,7 @@ impl Shared {
     }
 
     pub(super) fn remote_schedule_count(&self) -> u64 {
-        self.remote_schedule_count.load(Ordering::Relaxed)
+        self.scheduler_metrics.remote_schedule_count()
     }
 
     pub(super) fn worker_metrics(&self, worker: usize) -> &WorkerMetrics {
@@ -907,7 +907,7 @@ impl Shared {
     }
 
     fn schedule_remote(&self, task: Notified<Arc<Handle>>) {
-        self.remote_schedule_count.fetch_add(1, Ordering::Relaxed);
+        self.scheduler_metrics.incr_remote_schedule_count();
         self.inject.push(task);
         self.notify_parked();
     }
