@@ -2,14 +2,21 @@
 //!
 //! Worker counters are published when a worker parks, so the tests that read them first make
 //! the worker park: a helper thread waits (spinning on `thread::yield_now`, never sleeping) until
-//! the park is visible in the metrics, then releases the future the runtime blocks on.
+//! the park is visible in the metrics, then releases the future the runtime blocks on. On the
+//! multi-thread runtime, whose workers park by themselves once the work is done, the tests wait
+//! for the published counts instead.
+
+mod support;
 
 use eddy::runtime::{Builder, Runtime, RuntimeMetrics};
 use eddy::task;
 use std::future::Future;
-use std::panic;
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
 use std::thread;
 use std::time::{Duration, Instant};
+use support::catch_panic;
 
 fn current_thread() -> Runtime {
     Builder::new_current_thread().build().unwrap()
@@ -166,18 +173,6 @@ fn multi_thread_workers_report_their_threads_and_polls() {
 }
 
 #[test]
-fn a_worker_index_out_of_range_panics() {
-    let metrics: RuntimeMetrics = current_thread().metrics();
-    let result = panic::catch_unwind(|| metrics.worker_park_count(1));
-    let payload = result.unwrap_err();
-    let message = payload
-        .downcast_ref::<String>()
-        .cloned()
-        .unwrap_or_default();
-    assert!(message.contains("worker index 1 out of range"), "{message}");
-}
-
-#[test]
 fn handle_and_runtime_give_the_same_view() {
     let rt = current_thread();
     drop(rt.spawn(async {}));
@@ -185,4 +180,291 @@ fn handle_and_runtime_give_the_same_view() {
         rt.handle().metrics().spawned_tasks_count(),
         rt.metrics().spawned_tasks_count()
     );
+}
+
+/// Current-thread, then multi-thread runtimes of 1 and 2 workers, each set up by `configure`.
+fn every_flavour(configure: impl Fn(&mut Builder)) -> Vec<Runtime> {
+    let mut builders = vec![Builder::new_current_thread()];
+    for workers in [1, 2] {
+        let mut builder = Builder::new_multi_thread();
+        builder.worker_threads(workers);
+        builders.push(builder);
+    }
+    builders
+        .iter_mut()
+        .map(|builder| {
+            configure(builder);
+            builder.build().unwrap()
+        })
+        .collect()
+}
+
+/// The message of the panic `f` raises, checking that it points at this file.
+#[track_caller]
+fn panic_message<R>(f: impl FnOnce() -> R) -> String {
+    let (message, file) = catch_panic(f).expect("expected a panic");
+    let file = file.unwrap_or_default();
+    assert!(
+        file.ends_with("rt_metrics.rs"),
+        "panic located in {file}: {message}"
+    );
+    message
+}
+
+#[test]
+fn a_worker_index_out_of_range_panics_at_the_caller() {
+    let rt = multi_thread(2);
+    let metrics = rt.metrics();
+    type WorkerMethod = fn(&RuntimeMetrics, usize);
+    let methods: [(&str, WorkerMethod); 12] = [
+        ("worker_park_count", |m, w| {
+            let _ = m.worker_park_count(w);
+        }),
+        ("worker_park_unpark_count", |m, w| {
+            let _ = m.worker_park_unpark_count(w);
+        }),
+        ("worker_noop_count", |m, w| {
+            let _ = m.worker_noop_count(w);
+        }),
+        ("worker_steal_count", |m, w| {
+            let _ = m.worker_steal_count(w);
+        }),
+        ("worker_steal_operations", |m, w| {
+            let _ = m.worker_steal_operations(w);
+        }),
+        ("worker_poll_count", |m, w| {
+            let _ = m.worker_poll_count(w);
+        }),
+        ("worker_local_schedule_count", |m, w| {
+            let _ = m.worker_local_schedule_count(w);
+        }),
+        ("worker_overflow_count", |m, w| {
+            let _ = m.worker_overflow_count(w);
+        }),
+        ("worker_total_busy_duration", |m, w| {
+            let _ = m.worker_total_busy_duration(w);
+        }),
+        ("worker_mean_poll_time", |m, w| {
+            let _ = m.worker_mean_poll_time(w);
+        }),
+        ("worker_local_queue_depth", |m, w| {
+            let _ = m.worker_local_queue_depth(w);
+        }),
+        ("worker_thread_id", |m, w| {
+            let _ = m.worker_thread_id(w);
+        }),
+    ];
+    for (name, method) in methods {
+        // In range: no panic.
+        method(&metrics, 1);
+        let message = panic_message(|| method(&metrics, 2));
+        assert!(
+            message.contains("worker index 2 out of range")
+                && message.contains("this runtime has 2 worker(s)"),
+            "{name}: {message}"
+        );
+    }
+    // The current-thread runtime has one worker.
+    let message = panic_message(|| current_thread().metrics().worker_poll_count(1));
+    assert!(message.contains("worker index 1 out of range"), "{message}");
+}
+
+#[test]
+fn deprecated_names_read_the_same_counts() {
+    let rt = current_thread();
+    let metrics = rt.metrics();
+    let pending: Vec<_> = (0..3)
+        .map(|_| rt.spawn(std::future::pending::<()>()))
+        .collect();
+    #[allow(deprecated)]
+    let (active, injected) = (
+        metrics.active_tasks_count(),
+        metrics.injection_queue_depth(),
+    );
+    assert_eq!(active, 3);
+    assert_eq!(active, metrics.num_alive_tasks());
+    assert_eq!(injected, 3);
+    assert_eq!(injected, metrics.global_queue_depth());
+    drop(pending);
+}
+
+#[test]
+fn local_queue_depth_overflow_and_local_schedules_on_one_worker() {
+    let rt = multi_thread(1);
+    let metrics = rt.metrics();
+    let (depth, tasks) = rt
+        .block_on({
+            let metrics = metrics.clone();
+            rt.spawn(async move {
+                // The only worker runs this task, so everything it spawns stays queued: the local
+                // queue (256 slots) fills, and overflows into the inject queue at least once.
+                let tasks: Vec<_> = (0..1_000).map(|_| eddy::spawn(async {})).collect();
+                (metrics.worker_local_queue_depth(0), tasks)
+            })
+        })
+        .unwrap();
+    assert!(depth > 0, "a full local queue read as empty");
+    rt.block_on(async {
+        for task in tasks {
+            task.await.unwrap();
+        }
+    });
+    wait_until("the overflow is published", || {
+        metrics.worker_overflow_count(0) >= 1
+    });
+    wait_until("the local schedules are published", || {
+        metrics.worker_local_schedule_count(0) >= 1_000
+    });
+    assert_eq!(metrics.worker_local_queue_depth(0), 0);
+}
+
+#[test]
+fn an_idle_worker_steals_from_a_busy_one() {
+    let rt = multi_thread(2);
+    let metrics = rt.metrics();
+    rt.block_on(rt.spawn(async {
+        let spawner = eddy::runtime::worker_index().unwrap();
+        let stolen = Arc::new(AtomicBool::new(false));
+        let tasks: Vec<_> = (0..100)
+            .map(|_| {
+                let stolen = stolen.clone();
+                eddy::spawn(async move {
+                    if eddy::runtime::worker_index() != Some(spawner) {
+                        stolen.store(true, Ordering::Release);
+                    }
+                })
+            })
+            .collect();
+        // These tasks sit in this worker's own queue, and this worker is busy right here: a
+        // task that runs elsewhere was stolen.
+        wait_until("the other worker steals", || stolen.load(Ordering::Acquire));
+        for task in tasks {
+            task.await.unwrap();
+        }
+    }))
+    .unwrap();
+    wait_until("the steal is published", || {
+        (0..2).map(|w| metrics.worker_steal_count(w)).sum::<u64>() >= 1
+    });
+    let operations: u64 = (0..2).map(|w| metrics.worker_steal_operations(w)).sum();
+    let stolen: u64 = (0..2).map(|w| metrics.worker_steal_count(w)).sum();
+    assert!(
+        operations >= 1 && stolen >= operations,
+        "{operations} steals took {stolen} tasks"
+    );
+}
+
+#[test]
+fn wake_ups_without_task_polls_count_as_noops() {
+    let rt = current_thread();
+    let metrics = rt.metrics();
+    run_then_park(&rt, async {
+        // Each message wakes the runtime to poll only the `block_on` future: no task runs.
+        for _ in 0..3 {
+            let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+            let sender = thread::spawn(move || tx.send(()).unwrap());
+            rx.await.unwrap();
+            sender.join().unwrap();
+        }
+    });
+    assert!(metrics.worker_noop_count(0) >= 1);
+    assert_eq!(metrics.worker_poll_count(0), 0);
+}
+
+#[test]
+fn blocking_pool_threads_idle_threads_and_queue() {
+    for rt in [
+        Builder::new_current_thread()
+            .max_blocking_threads(2)
+            .build()
+            .unwrap(),
+        Builder::new_multi_thread()
+            .worker_threads(2)
+            .max_blocking_threads(2)
+            .build()
+            .unwrap(),
+    ] {
+        let metrics = rt.metrics();
+        // The workers are not blocking threads.
+        assert_eq!(metrics.num_blocking_threads(), 0);
+        assert_eq!(metrics.num_idle_blocking_threads(), 0);
+        assert_eq!(metrics.blocking_queue_depth(), 0);
+        // Three closures that block until released, on a pool of two threads: two run, one
+        // waits for a thread.
+        let (releases, tasks): (Vec<_>, Vec<_>) = (0..3)
+            .map(|_| {
+                let (release, wait) = mpsc::channel::<()>();
+                (release, rt.spawn_blocking(move || wait.recv().unwrap()))
+            })
+            .unzip();
+        wait_until("two closures run and one waits", || {
+            metrics.num_blocking_threads() == 2 && metrics.blocking_queue_depth() == 1
+        });
+        assert_eq!(metrics.num_idle_blocking_threads(), 0);
+        for release in releases {
+            release.send(()).unwrap();
+        }
+        rt.block_on(async {
+            for task in tasks {
+                task.await.unwrap();
+            }
+        });
+        // Both threads stay (keep-alive), waiting for work.
+        wait_until("both threads are idle", || {
+            metrics.num_idle_blocking_threads() == 2
+        });
+        assert_eq!(metrics.num_blocking_threads(), 2);
+        assert_eq!(metrics.blocking_queue_depth(), 0);
+    }
+}
+
+#[test]
+fn io_driver_counts_registrations_and_ready_events() {
+    for rt in every_flavour(|builder| {
+        builder.enable_io();
+    }) {
+        let metrics = rt.metrics();
+        assert_eq!(metrics.io_driver_fd_registered_count(), 0);
+        assert_eq!(metrics.io_driver_fd_deregistered_count(), 0);
+        assert_eq!(metrics.io_driver_ready_count(), 0);
+        rt.block_on(async {
+            for round in 1..=3 {
+                let (ours, theirs) = std::os::unix::net::UnixStream::pair().unwrap();
+                ours.set_nonblocking(true).unwrap();
+                let ours = eddy::net::UnixStream::from_std(ours).unwrap();
+                assert_eq!(metrics.io_driver_fd_registered_count(), round);
+                assert_eq!(metrics.io_driver_fd_deregistered_count(), round - 1);
+                let before = metrics.io_driver_ready_count();
+                let writer = thread::spawn(move || {
+                    (&theirs).write_all(b"ping").unwrap();
+                    theirs
+                });
+                // A fresh registration has no readiness yet: only an event from the driver
+                // can make it readable.
+                ours.readable().await.unwrap();
+                assert!(metrics.io_driver_ready_count() > before);
+                let mut buf = [0; 4];
+                ours.try_read(&mut buf).unwrap();
+                drop(writer.join().unwrap());
+            }
+        });
+        assert_eq!(metrics.io_driver_fd_registered_count(), 3);
+        assert_eq!(metrics.io_driver_fd_deregistered_count(), 3);
+
+        // A descriptor the operating system refuses to watch (a regular file) is not counted.
+        let file = std::fs::File::open(std::env::current_exe().unwrap()).unwrap();
+        let _guard = rt.enter();
+        assert!(eddy::io::unix::AsyncFd::new(file).is_err());
+        assert_eq!(metrics.io_driver_fd_registered_count(), 3);
+        assert_eq!(metrics.io_driver_fd_deregistered_count(), 3);
+    }
+}
+
+#[test]
+fn io_driver_counts_are_zero_without_io() {
+    let rt = current_thread();
+    let metrics = rt.metrics();
+    assert_eq!(metrics.io_driver_fd_registered_count(), 0);
+    assert_eq!(metrics.io_driver_fd_deregistered_count(), 0);
+    assert_eq!(metrics.io_driver_ready_count(), 0);
 }

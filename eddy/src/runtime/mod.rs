@@ -12,7 +12,7 @@ pub(crate) mod driver;
 mod handle;
 pub(crate) mod io;
 mod local_runtime;
-mod metrics;
+pub(crate) mod metrics;
 pub(crate) mod park;
 mod rng_seed;
 #[allow(clippy::module_inception)]

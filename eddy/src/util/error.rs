@@ -243,3 +243,13 @@ pub(crate) fn io_invalid_input(message: &'static str) -> std::io::Error {
 /// trusted).
 pub(crate) const NOT_AN_IP_ADDRESS: &str =
     "the socket reported an address that is not an IP address";
+
+/// A `RuntimeMetrics` method given a worker index the runtime does not have.
+#[cold]
+#[track_caller]
+pub(crate) fn worker_index_out_of_range(worker: usize, workers: usize) -> ! {
+    panic!(
+        "worker index {worker} out of range: this runtime has {workers} worker(s), numbered from \
+         0; `RuntimeMetrics::num_workers` tells how many"
+    )
+}
