@@ -5,10 +5,16 @@
 //! the park is visible in the metrics, then releases the future the runtime blocks on. On the
 //! multi-thread runtime, whose workers park by themselves once the work is done, the tests wait
 //! for the published counts instead.
+//!
+//! Durations are only ever bounded from below: a poll that spins for 500 µs is measured at 500 µs
+//! or more, so it lands in a bucket that reaches past 500 µs however loaded the machine is.
 
 mod support;
 
-use eddy::runtime::{Builder, Runtime, RuntimeMetrics};
+use eddy::runtime::{
+    Builder, HistogramConfiguration, HistogramScale, LogHistogram, Runtime, RuntimeFlavor,
+    RuntimeMetrics,
+};
 use eddy::task;
 use std::future::Future;
 use std::io::Write;
@@ -199,6 +205,48 @@ fn every_flavour(configure: impl Fn(&mut Builder)) -> Vec<Runtime> {
         .collect()
 }
 
+/// Runs `work` on `rt`, then waits until every worker has published counts that include it:
+/// `polls` task polls in all.
+fn run_and_publish<F: Future>(rt: &Runtime, polls: u64, work: F) -> F::Output {
+    let metrics = rt.metrics();
+    let output = if rt.handle().runtime_flavor() == RuntimeFlavor::CurrentThread {
+        run_then_park(rt, work)
+    } else {
+        rt.block_on(work)
+    };
+    wait_until("the workers publish their polls", || {
+        (0..metrics.num_workers())
+            .map(|w| metrics.worker_poll_count(w))
+            .sum::<u64>()
+            >= polls
+    });
+    output
+}
+
+/// Keeps the CPU busy for at least `duration`, inside one poll.
+fn spin(duration: Duration) {
+    let start = Instant::now();
+    while start.elapsed() < duration {
+        std::hint::spin_loop();
+    }
+}
+
+/// Polls counted in the buckets that satisfy `select`, over every worker.
+fn polls_in_buckets(
+    metrics: &RuntimeMetrics,
+    select: impl Fn(&std::ops::Range<Duration>) -> bool,
+) -> u64 {
+    let mut polls = 0;
+    for bucket in 0..metrics.poll_time_histogram_num_buckets() {
+        if select(&metrics.poll_time_histogram_bucket_range(bucket)) {
+            for worker in 0..metrics.num_workers() {
+                polls += metrics.poll_time_histogram_bucket_count(worker, bucket);
+            }
+        }
+    }
+    polls
+}
+
 /// The message of the panic `f` raises, checking that it points at this file.
 #[track_caller]
 fn panic_message<R>(f: impl FnOnce() -> R) -> String {
@@ -213,10 +261,14 @@ fn panic_message<R>(f: impl FnOnce() -> R) -> String {
 
 #[test]
 fn a_worker_index_out_of_range_panics_at_the_caller() {
-    let rt = multi_thread(2);
+    let rt = Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_metrics_poll_time_histogram()
+        .build()
+        .unwrap();
     let metrics = rt.metrics();
     type WorkerMethod = fn(&RuntimeMetrics, usize);
-    let methods: [(&str, WorkerMethod); 12] = [
+    let methods: [(&str, WorkerMethod); 13] = [
         ("worker_park_count", |m, w| {
             let _ = m.worker_park_count(w);
         }),
@@ -252,6 +304,9 @@ fn a_worker_index_out_of_range_panics_at_the_caller() {
         }),
         ("worker_thread_id", |m, w| {
             let _ = m.worker_thread_id(w);
+        }),
+        ("poll_time_histogram_bucket_count", |m, w| {
+            let _ = m.poll_time_histogram_bucket_count(w, 0);
         }),
     ];
     for (name, method) in methods {
@@ -467,4 +522,261 @@ fn io_driver_counts_are_zero_without_io() {
     assert_eq!(metrics.io_driver_fd_registered_count(), 0);
     assert_eq!(metrics.io_driver_fd_deregistered_count(), 0);
     assert_eq!(metrics.io_driver_ready_count(), 0);
+}
+
+#[test]
+fn the_poll_time_histogram_is_off_by_default() {
+    let metrics = current_thread().metrics();
+    assert!(!metrics.poll_time_histogram_enabled());
+    assert_eq!(metrics.poll_time_histogram_num_buckets(), 0);
+    let message = panic_message(|| metrics.poll_time_histogram_bucket_range(0));
+    assert!(
+        message.contains("enable_metrics_poll_time_histogram"),
+        "{message}"
+    );
+    let message = panic_message(|| metrics.poll_time_histogram_bucket_count(0, 0));
+    assert!(
+        message.contains("enable_metrics_poll_time_histogram"),
+        "{message}"
+    );
+    // A configuration alone does not turn it on.
+    let rt = Builder::new_current_thread()
+        .metrics_poll_time_histogram_configuration(HistogramConfiguration::linear(
+            Duration::from_millis(1),
+            3,
+        ))
+        .build()
+        .unwrap();
+    assert!(!rt.metrics().poll_time_histogram_enabled());
+}
+
+#[test]
+fn the_default_poll_time_histogram_has_ten_buckets_of_100_us() {
+    let rt = Builder::new_current_thread()
+        .enable_metrics_poll_time_histogram()
+        .build()
+        .unwrap();
+    let metrics = rt.metrics();
+    assert!(metrics.poll_time_histogram_enabled());
+    assert_eq!(metrics.poll_time_histogram_num_buckets(), 10);
+    let us = Duration::from_micros;
+    assert_eq!(metrics.poll_time_histogram_bucket_range(0), us(0)..us(100));
+    assert_eq!(
+        metrics.poll_time_histogram_bucket_range(4),
+        us(400)..us(500)
+    );
+    assert_eq!(
+        metrics.poll_time_histogram_bucket_range(9),
+        us(900)..Duration::from_nanos(u64::MAX)
+    );
+    let message = panic_message(|| metrics.poll_time_histogram_bucket_range(10));
+    assert!(
+        message.contains("histogram bucket 10 out of range"),
+        "{message}"
+    );
+    let message = panic_message(|| metrics.poll_time_histogram_bucket_count(0, 10));
+    assert!(
+        message.contains("histogram bucket 10 out of range"),
+        "{message}"
+    );
+}
+
+/// 100 empty polls and 10 polls that spin for at least `SPIN`, on every flavour, counted in
+/// `configuration`'s buckets.
+fn polls_land_in_their_buckets(configuration: HistogramConfiguration) {
+    const SPIN: Duration = Duration::from_micros(500);
+    for rt in every_flavour(|builder| {
+        builder
+            .enable_metrics_poll_time_histogram()
+            .metrics_poll_time_histogram_configuration(configuration.clone());
+    }) {
+        let metrics = rt.metrics();
+        run_and_publish(&rt, 110, async {
+            for _ in 0..100 {
+                eddy::spawn(async {}).await.unwrap();
+            }
+            for _ in 0..10 {
+                eddy::spawn(async { spin(SPIN) }).await.unwrap();
+            }
+        });
+        // Each task completes in its one poll, and every poll is timed.
+        wait_until("the histograms are published", || {
+            polls_in_buckets(&metrics, |_| true) == 110
+        });
+        // A poll of at least SPIN lands in a bucket that reaches past SPIN.
+        let long = polls_in_buckets(&metrics, |range| range.end > SPIN);
+        assert!(long >= 10, "{long} polls in the buckets past {SPIN:?}");
+        // An empty poll takes far less than SPIN: surely one of the 100 did.
+        let short = polls_in_buckets(&metrics, |range| range.start < SPIN / 2);
+        assert!(
+            short >= 1,
+            "no empty poll in the buckets under {:?}",
+            SPIN / 2
+        );
+    }
+}
+
+#[test]
+fn linear_buckets_sort_polls_by_duration() {
+    // [0, 250 µs), [250 µs, 500 µs), [500 µs, ∞): the spinning polls can only be in the last.
+    polls_land_in_their_buckets(HistogramConfiguration::linear(
+        Duration::from_micros(250),
+        3,
+    ));
+}
+
+#[test]
+fn log_buckets_sort_polls_by_duration() {
+    polls_land_in_their_buckets(HistogramConfiguration::log(
+        LogHistogram::builder()
+            .min_value(Duration::from_micros(100))
+            .max_value(Duration::from_millis(10))
+            .max_error(0.25),
+    ));
+}
+
+#[test]
+fn log_bucket_ranges_tile_every_duration() {
+    let rt = Builder::new_current_thread()
+        .enable_metrics_poll_time_histogram()
+        .metrics_poll_time_histogram_configuration(HistogramConfiguration::log(
+            LogHistogram::default(),
+        ))
+        .build()
+        .unwrap();
+    let metrics = rt.metrics();
+    let buckets = metrics.poll_time_histogram_num_buckets();
+    assert_eq!(buckets, 119);
+    let ranges: Vec<_> = (0..buckets)
+        .map(|b| metrics.poll_time_histogram_bucket_range(b))
+        .collect();
+    assert_eq!(ranges[0].start, Duration::ZERO);
+    assert_eq!(ranges[buckets - 1].end, Duration::from_nanos(u64::MAX));
+    assert_eq!(
+        ranges[buckets - 1].start,
+        Duration::from_nanos(LogHistogram::default().max_value())
+    );
+    for pair in ranges.windows(2) {
+        assert_eq!(pair[0].end, pair[1].start);
+        // 25% error: each bucket past the first is at most a quarter of its start wide.
+        assert!(
+            pair[1].end == Duration::from_nanos(u64::MAX)
+                || (pair[1].end - pair[1].start) * 4 <= pair[1].start
+        );
+    }
+}
+
+#[test]
+fn log_histogram_builder_limits() {
+    let mut builder = LogHistogram::builder().max_error(0.01);
+    let error = builder.max_buckets(50).unwrap_err();
+    let eddy::runtime::InvalidHistogramConfiguration::TooManyBuckets {
+        required_bucket_count,
+    } = error;
+    assert!(required_bucket_count > 50);
+    assert!(error
+        .to_string()
+        .contains(&required_bucket_count.to_string()));
+    assert_eq!(
+        builder.max_buckets(required_bucket_count).unwrap(),
+        builder.build()
+    );
+    type Misuse = Box<dyn Fn()>;
+    let cases: [(&str, Misuse); 7] = [
+        (
+            "max_error must be greater than 0",
+            Box::new(|| {
+                let _ = LogHistogram::builder().max_error(0.0);
+            }),
+        ),
+        (
+            "max_error must be less than 1",
+            Box::new(|| {
+                let _ = LogHistogram::builder().max_error(1.0);
+            }),
+        ),
+        (
+            "precision must be <= 10",
+            Box::new(|| {
+                let _ = LogHistogram::builder().precision_exact(11);
+            }),
+        ),
+        (
+            "max value must be greater than 0",
+            Box::new(|| {
+                let _ = LogHistogram::builder().max_value(Duration::ZERO);
+            }),
+        ),
+        (
+            "is above max_value",
+            Box::new(|| {
+                let _ = LogHistogram::builder()
+                    .min_value(Duration::from_secs(61))
+                    .build();
+            }),
+        ),
+        (
+            "bucket_width must be greater than 0",
+            Box::new(|| {
+                let _ = HistogramConfiguration::linear(Duration::ZERO, 3);
+            }),
+        ),
+        (
+            "num_buckets must be greater than 0",
+            Box::new(|| {
+                let _ = HistogramConfiguration::linear(Duration::from_millis(1), 0);
+            }),
+        ),
+    ];
+    for (expected, case) in cases {
+        let (message, _) = catch_panic(case).expect("expected a panic");
+        assert!(message.contains(expected), "{message}");
+    }
+}
+
+#[test]
+#[allow(deprecated)]
+fn the_legacy_poll_count_histogram_settings() {
+    let rt = Builder::new_current_thread()
+        .enable_metrics_poll_count_histogram()
+        .metrics_poll_count_histogram_scale(HistogramScale::Log)
+        .metrics_poll_count_histogram_resolution(Duration::from_micros(50))
+        .metrics_poll_count_histogram_buckets(6)
+        .build()
+        .unwrap();
+    let metrics = rt.metrics();
+    assert!(metrics.poll_count_histogram_enabled());
+    assert_eq!(metrics.poll_count_histogram_num_buckets(), 6);
+    // The resolution rounds up to 2^16 ns; then each bucket doubles.
+    let ns = Duration::from_nanos;
+    assert_eq!(
+        metrics.poll_count_histogram_bucket_range(0),
+        ns(0)..ns(65_536)
+    );
+    assert_eq!(
+        metrics.poll_count_histogram_bucket_range(1),
+        ns(65_536)..ns(131_072)
+    );
+    assert_eq!(
+        metrics.poll_count_histogram_bucket_range(4),
+        ns(524_288)..ns(1_048_576)
+    );
+    assert_eq!(
+        metrics.poll_count_histogram_bucket_range(5).start,
+        ns(1_048_576)
+    );
+    run_then_park(&rt, async {
+        eddy::spawn(async {}).await.unwrap();
+    });
+    let total: u64 = (0..6)
+        .map(|b| metrics.poll_count_histogram_bucket_count(0, b))
+        .sum();
+    assert_eq!(total, metrics.worker_poll_count(0));
+    let message = panic_message(|| {
+        Builder::new_current_thread().metrics_poll_count_histogram_resolution(Duration::ZERO);
+    });
+    assert!(
+        message.contains("resolution must be greater than 0"),
+        "{message}"
+    );
 }

@@ -29,7 +29,10 @@ pub use builder::Builder;
 pub use config::UnhandledPanic;
 pub use handle::{EnterGuard, Handle};
 pub use local_runtime::{LocalOptions, LocalRuntime};
-pub use metrics::RuntimeMetrics;
+pub use metrics::{
+    HistogramConfiguration, HistogramScale, InvalidHistogramConfiguration, LogHistogram,
+    LogHistogramBuilder, RuntimeMetrics,
+};
 pub(crate) use metrics::{MetricsBatch, SchedulerMetrics, WorkerMetrics};
 pub use rng_seed::RngSeed;
 pub use runtime::Runtime;

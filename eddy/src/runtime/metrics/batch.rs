@@ -6,6 +6,7 @@
 //! which the multi-thread workers tune `global_queue_interval`. Everything else compiles to
 //! nothing, and nothing is published.
 
+use super::histogram::{duration_nanos, HistogramBatch};
 use super::worker::WorkerMetrics;
 use super::ENABLED;
 use crate::loom::Ordering;
@@ -32,10 +33,29 @@ pub(crate) struct MetricsBatch {
     processing_started: Option<(Instant, u64)>,
     /// The poll count at the last unpark, to tell a wake-up that found nothing to do.
     polls_at_unpark: u64,
+    /// Present only with the poll-time histogram: without it a poll costs one branch here.
+    poll_timer: Option<PollTimer>,
+}
+
+/// Times each poll into the worker's histogram.
+#[derive(Debug)]
+struct PollTimer {
+    histogram: HistogramBatch,
+    /// When the poll under way started.
+    poll_started_at: Instant,
 }
 
 impl MetricsBatch {
-    pub(crate) fn new() -> MetricsBatch {
+    /// A batch for the worker that publishes to `worker` (and times polls if `worker` has a
+    /// poll-time histogram).
+    pub(crate) fn new(worker: &WorkerMetrics) -> MetricsBatch {
+        let poll_timer = worker
+            .poll_time_histogram
+            .as_ref()
+            .map(|histogram| PollTimer {
+                histogram: HistogramBatch::new(histogram),
+                poll_started_at: Instant::now(),
+            });
         MetricsBatch {
             park_count: 0,
             park_unpark_count: 0,
@@ -50,11 +70,31 @@ impl MetricsBatch {
             mean_poll_time: 0.0,
             processing_started: None,
             polls_at_unpark: 0,
+            poll_timer,
         }
     }
 
-    pub(crate) fn incr_poll_count(&mut self) {
+    /// A task is about to be polled.
+    pub(crate) fn start_poll(&mut self) {
         self.poll_count += 1;
+        if let Some(timer) = &mut self.poll_timer {
+            timer.poll_started_at = Instant::now();
+        }
+    }
+
+    /// The poll `start_poll` announced starts only now: the time since was the scheduler's.
+    pub(crate) fn restart_poll_timer(&mut self) {
+        if let Some(timer) = &mut self.poll_timer {
+            timer.poll_started_at = Instant::now();
+        }
+    }
+
+    /// The poll `start_poll` announced has returned.
+    pub(crate) fn end_poll(&mut self) {
+        if let Some(timer) = &mut self.poll_timer {
+            let elapsed = timer.poll_started_at.elapsed();
+            timer.histogram.measure(duration_nanos(elapsed));
+        }
     }
 
     pub(crate) fn incr_local_schedule_count(&mut self) {
@@ -155,9 +195,8 @@ impl MetricsBatch {
         store(&worker.busy_duration_total, self.busy_duration_total);
         store(&worker.mean_poll_time, self.mean_poll_time as u64);
         worker.queue_depth.store(queue_depth, Ordering::Relaxed);
+        if let (Some(timer), Some(histogram)) = (&self.poll_timer, &worker.poll_time_histogram) {
+            timer.histogram.submit(histogram);
+        }
     }
-}
-
-fn duration_nanos(duration: Duration) -> u64 {
-    u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX)
 }

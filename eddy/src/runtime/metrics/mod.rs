@@ -2,23 +2,31 @@
 //!
 //! Workers count in plain integers in their own core (`batch.rs`) and publish them at each
 //! park and at maintenance (`worker.rs`), so no shared atomic is touched per poll; a reader sees
-//! each worker as of its last flush. Runtime-wide counts come from the owned-task list, the
-//! inject queue (`scheduler.rs`), the blocking pool and the IO driver, each of which keeps its
-//! own.
+//! each worker as of its last flush. The poll-time histogram (`histogram.rs`) is counted and
+//! published the same way. Runtime-wide counts come from the owned-task list, the inject queue
+//! (`scheduler.rs`), the blocking pool and the IO driver, each of which keeps its own.
 //!
 //! Building with `RUSTFLAGS="--cfg eddy_no_metrics"` compiles the counting out (`ENABLED`), to
-//! measure what it costs: every count then reads 0. Normal builds need no flag.
+//! measure what it costs: every count then reads 0 and no histogram is kept. Normal builds need
+//! no flag.
 
 mod batch;
+mod histogram;
 mod scheduler;
 mod worker;
 
 pub(crate) use batch::MetricsBatch;
+pub use histogram::{
+    HistogramConfiguration, HistogramScale, InvalidHistogramConfiguration, LogHistogram,
+    LogHistogramBuilder,
+};
+pub(crate) use histogram::{Layout as HistogramLayout, PollTimeHistogramSettings};
 pub(crate) use scheduler::SchedulerMetrics;
 pub(crate) use worker::WorkerMetrics;
 
 use crate::runtime::scheduler::Handle as SchedulerHandle;
 use crate::util::error;
+use std::ops::Range;
 use std::thread::ThreadId;
 use std::time::Duration;
 
@@ -230,6 +238,125 @@ impl RuntimeMetrics {
         *self.worker(worker).thread_id.lock()
     }
 
+    /// Whether the runtime keeps a poll-time histogram
+    /// ([`Builder::enable_metrics_poll_time_histogram`]).
+    ///
+    /// [`Builder::enable_metrics_poll_time_histogram`]: crate::runtime::Builder::enable_metrics_poll_time_histogram
+    ///
+    /// ```
+    /// let rt = eddy::runtime::Builder::new_current_thread()
+    ///     .enable_metrics_poll_time_histogram()
+    ///     .build()
+    ///     .unwrap();
+    /// assert!(rt.metrics().poll_time_histogram_enabled());
+    /// ```
+    pub fn poll_time_histogram_enabled(&self) -> bool {
+        self.histogram().is_some()
+    }
+
+    /// The number of buckets of the poll-time histogram (0 without one).
+    ///
+    /// ```
+    /// let rt = eddy::runtime::Builder::new_current_thread()
+    ///     .enable_metrics_poll_time_histogram()
+    ///     .build()
+    ///     .unwrap();
+    /// // The default: 10 buckets of 100 µs.
+    /// assert_eq!(rt.metrics().poll_time_histogram_num_buckets(), 10);
+    /// ```
+    pub fn poll_time_histogram_num_buckets(&self) -> usize {
+        self.histogram()
+            .map_or(0, |histogram| histogram.num_buckets())
+    }
+
+    /// The poll durations bucket `bucket` of the poll-time histogram counts: from `start`
+    /// included to `end` excluded. The last bucket ends at the largest duration a `u64` of
+    /// nanoseconds holds.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let rt = eddy::runtime::Builder::new_current_thread()
+    ///     .enable_metrics_poll_time_histogram()
+    ///     .build()
+    ///     .unwrap();
+    /// let range = rt.metrics().poll_time_histogram_bucket_range(2);
+    /// assert_eq!(range, Duration::from_micros(200)..Duration::from_micros(300));
+    /// ```
+    ///
+    /// # Panics
+    /// Panics when `bucket` is not below
+    /// [`poll_time_histogram_num_buckets`](Self::poll_time_histogram_num_buckets), and so
+    /// always when the runtime has no poll-time histogram.
+    #[track_caller]
+    pub fn poll_time_histogram_bucket_range(&self, bucket: usize) -> Range<Duration> {
+        let range = self.checked_histogram(bucket).bucket_range(bucket);
+        Duration::from_nanos(range.start)..Duration::from_nanos(range.end)
+    }
+
+    /// How many polls on worker `worker` took a duration in bucket `bucket`'s range, as of the
+    /// worker's last flush.
+    ///
+    /// ```
+    /// let rt = eddy::runtime::Builder::new_current_thread()
+    ///     .enable_metrics_poll_time_histogram()
+    ///     .build()
+    ///     .unwrap();
+    /// let metrics = rt.metrics();
+    /// for _ in 0..3 {
+    ///     rt.block_on(async { eddy::spawn(async {}).await }).unwrap();
+    /// }
+    /// // Leaving `block_on` need not flush: this may still be short of the 3 polls.
+    /// let polls: u64 = (0..metrics.poll_time_histogram_num_buckets())
+    ///     .map(|bucket| metrics.poll_time_histogram_bucket_count(0, bucket))
+    ///     .sum();
+    /// assert!(polls <= 3);
+    /// ```
+    ///
+    /// # Panics
+    /// Panics on a worker index not below `num_workers()`, and on a bucket index as
+    /// [`poll_time_histogram_bucket_range`](Self::poll_time_histogram_bucket_range) does.
+    #[track_caller]
+    pub fn poll_time_histogram_bucket_count(&self, worker: usize, bucket: usize) -> u64 {
+        let worker = self.worker(worker);
+        self.checked_histogram(bucket);
+        let histogram = worker.poll_time_histogram.as_ref();
+        histogram.map_or(0, |histogram| histogram.get(bucket))
+    }
+
+    /// The old name of [`poll_time_histogram_enabled`](Self::poll_time_histogram_enabled).
+    #[doc(hidden)]
+    #[deprecated(note = "renamed to `poll_time_histogram_enabled`")]
+    pub fn poll_count_histogram_enabled(&self) -> bool {
+        self.poll_time_histogram_enabled()
+    }
+
+    /// The old name of
+    /// [`poll_time_histogram_num_buckets`](Self::poll_time_histogram_num_buckets).
+    #[doc(hidden)]
+    #[deprecated(note = "renamed to `poll_time_histogram_num_buckets`")]
+    pub fn poll_count_histogram_num_buckets(&self) -> usize {
+        self.poll_time_histogram_num_buckets()
+    }
+
+    /// The old name of
+    /// [`poll_time_histogram_bucket_range`](Self::poll_time_histogram_bucket_range).
+    #[doc(hidden)]
+    #[deprecated(note = "renamed to `poll_time_histogram_bucket_range`")]
+    #[track_caller]
+    pub fn poll_count_histogram_bucket_range(&self, bucket: usize) -> Range<Duration> {
+        self.poll_time_histogram_bucket_range(bucket)
+    }
+
+    /// The old name of
+    /// [`poll_time_histogram_bucket_count`](Self::poll_time_histogram_bucket_count).
+    #[doc(hidden)]
+    #[deprecated(note = "renamed to `poll_time_histogram_bucket_count`")]
+    #[track_caller]
+    pub fn poll_count_histogram_bucket_count(&self, worker: usize, bucket: usize) -> u64 {
+        self.poll_time_histogram_bucket_count(worker, bucket)
+    }
+
     /// File descriptors registered with the IO driver so far (sockets, `AsyncFd`s); 0 when
     /// IO is off.
     ///
@@ -276,6 +403,23 @@ impl RuntimeMetrics {
     /// ```
     pub fn io_driver_ready_count(&self) -> u64 {
         self.handle.driver().io().map_or(0, |io| io.ready_count())
+    }
+
+    /// Worker 0's histogram layout: every worker has the same one.
+    fn histogram(&self) -> Option<&HistogramLayout> {
+        let histogram = self.handle.worker_metrics(0).poll_time_histogram.as_ref();
+        histogram.map(|histogram| histogram.layout())
+    }
+
+    #[track_caller]
+    fn checked_histogram(&self, bucket: usize) -> &HistogramLayout {
+        let Some(layout) = self.histogram() else {
+            panic!("{}", error::HISTOGRAM_DISABLED);
+        };
+        if bucket >= layout.num_buckets() {
+            error::histogram_bucket_out_of_range(bucket, layout.num_buckets());
+        }
+        layout
     }
 
     #[track_caller]

@@ -85,6 +85,8 @@ pub(crate) struct Context {
     defer: Defer,
     /// The waker `block_on` polls its future with; a yield there may be deferred too.
     block_on_waker: Waker,
+    /// Polls are timed (the runtime keeps a poll-time histogram).
+    times_polls: bool,
 }
 
 /// Default of `global_queue_interval` on this flavour.
@@ -102,13 +104,14 @@ impl CurrentThread {
         let global_queue_interval = config
             .global_queue_interval
             .unwrap_or(DEFAULT_GLOBAL_QUEUE_INTERVAL);
+        let worker_metrics = WorkerMetrics::new(config.metrics_poll_time_histogram);
         let handle = Arc::new(Handle {
             shared: Shared {
                 inject: Inject::new(),
                 owned: OwnedTasks::new(1),
                 woken: AtomicBool::new(false),
                 config,
-                worker_metrics: WorkerMetrics::new(),
+                worker_metrics,
                 scheduler_metrics: SchedulerMetrics::new(),
             },
             driver: driver_handle,
@@ -122,7 +125,7 @@ impl CurrentThread {
             driver: Some(driver),
             global_queue_interval,
             unhandled_panic: false,
-            metrics: MetricsBatch::new(),
+            metrics: MetricsBatch::new(&handle.shared.worker_metrics),
         });
         let scheduler = CurrentThread {
             core: Mutex::new(Some(core)),
@@ -407,6 +410,7 @@ impl Context {
     fn new(handle: Arc<Handle>, core: Box<Core>) -> Context {
         Context {
             block_on_waker: Waker::from(handle.clone()),
+            times_polls: handle.shared.worker_metrics.poll_time_histogram.is_some(),
             handle,
             core: RefCell::new(Some(core)),
             defer: Defer::new(),
@@ -453,10 +457,23 @@ impl Context {
                 core.tasks.pop_front()
             };
             if task.is_some() {
-                core.metrics.incr_poll_count();
+                core.metrics.start_poll();
             }
             task
         })
+    }
+
+    /// The poll `next_task` announced has returned. Without the poll-time histogram this is one
+    /// branch: the core is not even borrowed.
+    fn end_poll(&self) {
+        if !self.times_polls {
+            return;
+        }
+        if let Ok(mut core) = self.core.try_borrow_mut() {
+            if let Some(core) = core.as_mut() {
+                core.metrics.end_poll();
+            }
+        }
     }
 
     fn has_unhandled_panic(&self) -> bool {
@@ -606,6 +623,7 @@ impl<'a> CoreGuard<'a> {
                     continue 'outer;
                 };
                 coop::budget(|| task.run());
+                context.end_poll();
             }
             context.park_yield(Look::Maintenance);
         })

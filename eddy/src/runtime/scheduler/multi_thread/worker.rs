@@ -170,6 +170,9 @@ pub(crate) fn create(
         rng_seed,
     } = settings;
     let shared_driver = SharedDriver::new(driver, driver_handle);
+    let worker_metrics: Box<[WorkerMetrics]> = (0..num_workers)
+        .map(|_| WorkerMetrics::new(config.metrics_poll_time_histogram))
+        .collect();
     let mut remotes = Vec::with_capacity(num_workers);
     let mut cores = Vec::with_capacity(num_workers);
     for index in 0..num_workers {
@@ -190,7 +193,7 @@ pub(crate) fn create(
             is_shutdown: false,
             park: Some(park),
             rand: FastRand::new(rng_seed.derive(index as u64)),
-            metrics: MetricsBatch::new(),
+            metrics: MetricsBatch::new(&worker_metrics[index]),
             global_queue_interval: config
                 .global_queue_interval
                 .unwrap_or(DEFAULT_GLOBAL_QUEUE_INTERVAL),
@@ -210,7 +213,7 @@ pub(crate) fn create(
             disable_lifo_slot,
             threads,
             thread_joins: Mutex::new(Vec::with_capacity(num_workers)),
-            worker_metrics: (0..num_workers).map(|_| WorkerMetrics::new()).collect(),
+            worker_metrics,
             scheduler_metrics: SchedulerMetrics::new(),
             global_queue_interval_fixed,
             unhandled_panic: Mutex::new(UnhandledPanicState::default()),
@@ -486,26 +489,30 @@ impl Context {
         let shared = self.shared();
         let last_searcher = self.with_core(|core| {
             core.lifo_enabled = !shared.disable_lifo_slot;
-            core.metrics.incr_poll_count();
+            core.metrics.start_poll();
             core.transition_from_searching(shared)
         });
         if last_searcher {
             // Nobody else looks for work now; wake a sleeper in case there is more.
             shared.notify_parked();
+            // That wake-up (maybe a syscall) is not the task's poll time.
+            self.with_core(|core| core.metrics.restart_poll_timer());
         }
         coop::budget(|| {
             task.run();
             let mut lifo_polls = 0;
             loop {
-                // No core any more: the task called `block_in_place` and the core moved on.
+                // No core any more: the task called `block_in_place` and the core moved on
+                // (that poll then goes untimed: the core's next thread times its own polls).
                 let next = self.try_with_core(|core| {
+                    core.metrics.end_poll();
                     let task = core.lifo_slot.take()?;
                     if !coop::has_budget_remaining() {
                         // The budget is spent: the woken task waits its turn in the queue.
                         core.push_back(task, shared);
                         return None;
                     }
-                    core.metrics.incr_poll_count();
+                    core.metrics.start_poll();
                     lifo_polls += 1;
                     if lifo_polls >= MAX_LIFO_POLLS_PER_TICK {
                         core.lifo_enabled = false;
