@@ -3,6 +3,7 @@
 use crate::loom::StdArc as Arc;
 use crate::runtime::blocking::{BlockingPool, PoolConfig};
 use crate::runtime::config::{Callback, Config, ThreadNameFn, UnhandledPanic};
+use crate::runtime::metrics::{HistogramConfiguration, HistogramScale, PollTimeHistogramSettings};
 use crate::runtime::scheduler::multi_thread::{self, MultiThread};
 use crate::runtime::scheduler::{self, current_thread::CurrentThread};
 use crate::runtime::RngSeed;
@@ -49,6 +50,9 @@ pub struct Builder {
     enable_time: bool,
     start_paused: bool,
     unhandled_panic: UnhandledPanic,
+
+    // Metrics (runtime/metrics).
+    metrics_poll_time_histogram: PollTimeHistogramSettings,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -117,6 +121,7 @@ impl Builder {
             enable_time: false,
             start_paused: false,
             unhandled_panic: UnhandledPanic::Ignore,
+            metrics_poll_time_histogram: PollTimeHistogramSettings::default(),
         }
     }
 
@@ -323,6 +328,109 @@ impl Builder {
         self
     }
 
+    // ---- Metrics: the poll-time histogram (runtime/metrics/histogram.rs) ----
+
+    /// Keeps a histogram of how long each task poll takes, per worker, read through
+    /// [`RuntimeMetrics::poll_time_histogram_bucket_count`]. Off by default: it reads the clock
+    /// twice per poll. The buckets are 10 of 100 µs unless
+    /// [`metrics_poll_time_histogram_configuration`](Self::metrics_poll_time_histogram_configuration)
+    /// says otherwise.
+    ///
+    /// [`RuntimeMetrics::poll_time_histogram_bucket_count`]: crate::runtime::RuntimeMetrics::poll_time_histogram_bucket_count
+    ///
+    /// ```
+    /// let rt = eddy::runtime::Builder::new_multi_thread()
+    ///     .worker_threads(2)
+    ///     .enable_metrics_poll_time_histogram()
+    ///     .build()
+    ///     .unwrap();
+    /// let metrics = rt.metrics();
+    /// for bucket in 0..metrics.poll_time_histogram_num_buckets() {
+    ///     let range = metrics.poll_time_histogram_bucket_range(bucket);
+    ///     let polls: u64 = (0..metrics.num_workers())
+    ///         .map(|worker| metrics.poll_time_histogram_bucket_count(worker, bucket))
+    ///         .sum();
+    ///     println!("{range:?}: {polls} polls");
+    /// }
+    /// ```
+    pub fn enable_metrics_poll_time_histogram(&mut self) -> &mut Self {
+        self.metrics_poll_time_histogram.enable();
+        self
+    }
+
+    /// The bucket layout of the poll-time histogram (it still has to be turned on with
+    /// [`enable_metrics_poll_time_histogram`](Self::enable_metrics_poll_time_histogram)).
+    ///
+    /// ```
+    /// use eddy::runtime::{Builder, HistogramConfiguration, LogHistogram};
+    ///
+    /// let rt = Builder::new_current_thread()
+    ///     .enable_metrics_poll_time_histogram()
+    ///     .metrics_poll_time_histogram_configuration(HistogramConfiguration::log(
+    ///         LogHistogram::default(),
+    ///     ))
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(rt.metrics().poll_time_histogram_num_buckets(), 119);
+    /// ```
+    pub fn metrics_poll_time_histogram_configuration(
+        &mut self,
+        configuration: HistogramConfiguration,
+    ) -> &mut Self {
+        self.metrics_poll_time_histogram
+            .set_configuration(configuration);
+        self
+    }
+
+    /// The old name of
+    /// [`enable_metrics_poll_time_histogram`](Self::enable_metrics_poll_time_histogram).
+    #[doc(hidden)]
+    #[deprecated(note = "renamed to `enable_metrics_poll_time_histogram`")]
+    pub fn enable_metrics_poll_count_histogram(&mut self) -> &mut Self {
+        self.enable_metrics_poll_time_histogram()
+    }
+
+    /// The legacy way to choose the histogram's scale. Once any `metrics_poll_count_histogram_*`
+    /// setter is called, the legacy settings replace
+    /// `metrics_poll_time_histogram_configuration`.
+    #[doc(hidden)]
+    #[deprecated(note = "use `metrics_poll_time_histogram_configuration`")]
+    pub fn metrics_poll_count_histogram_scale(
+        &mut self,
+        histogram_scale: HistogramScale,
+    ) -> &mut Self {
+        self.metrics_poll_time_histogram
+            .set_legacy_scale(histogram_scale);
+        self
+    }
+
+    /// The legacy way to choose the first bucket's width (default 100 µs).
+    ///
+    /// # Panics
+    /// Panics unless `0 < resolution <= 1 s`.
+    #[doc(hidden)]
+    #[deprecated(note = "use `metrics_poll_time_histogram_configuration`")]
+    #[track_caller]
+    pub fn metrics_poll_count_histogram_resolution(&mut self, resolution: Duration) -> &mut Self {
+        self.metrics_poll_time_histogram
+            .set_legacy_resolution(resolution);
+        self
+    }
+
+    /// The legacy way to choose the number of buckets (default 10).
+    ///
+    /// # Panics
+    /// Panics when `buckets` is 0.
+    #[doc(hidden)]
+    #[deprecated(note = "use `metrics_poll_time_histogram_configuration`")]
+    #[track_caller]
+    pub fn metrics_poll_count_histogram_buckets(&mut self, buckets: usize) -> &mut Self {
+        self.metrics_poll_time_histogram.set_legacy_buckets(buckets);
+        self
+    }
+
+    // ---- end of the metrics block ----
+
     /// Builds the runtime.
     ///
     /// # Panics
@@ -370,6 +478,7 @@ impl Builder {
             before_park: self.before_park.clone(),
             after_unpark: self.after_unpark.clone(),
             unhandled_panic: self.unhandled_panic,
+            metrics_poll_time_histogram: self.metrics_poll_time_histogram.layout(),
         }
     }
 
@@ -475,6 +584,10 @@ impl fmt::Debug for Builder {
             .field("enable_time", &self.enable_time)
             .field("start_paused", &self.start_paused)
             .field("unhandled_panic", &self.unhandled_panic)
+            .field(
+                "metrics_poll_time_histogram",
+                &self.metrics_poll_time_histogram,
+            )
             .field("thread_name", &"...")
             .field("on_thread_start", &self.after_start.as_ref().map(|_| "..."))
             .field("on_thread_stop", &self.before_stop.as_ref().map(|_| "..."))

@@ -1,6 +1,7 @@
 //! Settings the schedulers read at run time, as the builder fixed them.
 
 use crate::loom::StdArc as Arc;
+use crate::runtime::metrics::HistogramLayout;
 
 /// A user hook (thread start/stop, park/unpark).
 pub(crate) type Callback = Arc<dyn Fn() + Send + Sync>;
@@ -19,6 +20,10 @@ pub(crate) struct Config {
     pub(crate) after_unpark: Option<Callback>,
     /// What a panic in a spawned task does to the runtime.
     pub(crate) unhandled_panic: UnhandledPanic,
+
+    // Metrics (runtime/metrics).
+    /// The layout of each worker's poll-time histogram; `None`: no histogram, polls untimed.
+    pub(crate) metrics_poll_time_histogram: Option<HistogramLayout>,
 }
 
 /// What the runtime does when a spawned task panics and nobody is there to see it (the panic is

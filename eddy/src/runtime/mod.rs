@@ -12,7 +12,7 @@ pub(crate) mod driver;
 mod handle;
 pub(crate) mod io;
 mod local_runtime;
-mod metrics;
+pub(crate) mod metrics;
 pub(crate) mod park;
 mod rng_seed;
 #[allow(clippy::module_inception)]
@@ -29,8 +29,11 @@ pub use builder::Builder;
 pub use config::UnhandledPanic;
 pub use handle::{EnterGuard, Handle};
 pub use local_runtime::{LocalOptions, LocalRuntime};
-pub use metrics::RuntimeMetrics;
-pub(crate) use metrics::{MetricsBatch, WorkerMetrics};
+pub use metrics::{
+    HistogramConfiguration, HistogramScale, InvalidHistogramConfiguration, LogHistogram,
+    LogHistogramBuilder, RuntimeMetrics,
+};
+pub(crate) use metrics::{MetricsBatch, SchedulerMetrics, WorkerMetrics};
 pub use rng_seed::RngSeed;
 pub use runtime::Runtime;
 pub(crate) use runtime::{RuntimeScheduler, BOX_FUTURE_THRESHOLD};

@@ -243,3 +243,70 @@ pub(crate) fn io_invalid_input(message: &'static str) -> std::io::Error {
 /// trusted).
 pub(crate) const NOT_AN_IP_ADDRESS: &str =
     "the socket reported an address that is not an IP address";
+
+/// A `RuntimeMetrics` method given a worker index the runtime does not have.
+#[cold]
+#[track_caller]
+pub(crate) fn worker_index_out_of_range(worker: usize, workers: usize) -> ! {
+    panic!(
+        "worker index {worker} out of range: this runtime has {workers} worker(s), numbered from \
+         0; `RuntimeMetrics::num_workers` tells how many"
+    )
+}
+
+/// A poll-time histogram bucket the histogram does not have.
+#[cold]
+#[track_caller]
+pub(crate) fn histogram_bucket_out_of_range(bucket: usize, buckets: usize) -> ! {
+    panic!(
+        "histogram bucket {bucket} out of range: the poll-time histogram has {buckets} bucket(s), \
+         numbered from 0; `RuntimeMetrics::poll_time_histogram_num_buckets` tells how many"
+    )
+}
+
+/// A poll-time histogram read on a runtime built without one.
+pub(crate) const HISTOGRAM_DISABLED: &str =
+    "the poll-time histogram is disabled: call `enable_metrics_poll_time_histogram` on the \
+     runtime builder to enable it";
+
+/// `HistogramConfiguration::linear` with a zero width.
+pub(crate) const HISTOGRAM_BUCKET_WIDTH_ZERO: &str =
+    "bucket_width must be greater than 0: every poll would land in the last bucket";
+
+/// A histogram of no buckets (`linear`, `metrics_poll_count_histogram_buckets`).
+pub(crate) const HISTOGRAM_NO_BUCKETS: &str =
+    "num_buckets must be greater than 0: a histogram needs at least one bucket";
+
+/// `LogHistogramBuilder::max_error` of zero, a negative number or NaN.
+pub(crate) const HISTOGRAM_MAX_ERROR_NOT_POSITIVE: &str =
+    "max_error must be greater than 0: it is the relative error a bucket may make, e.g. 0.25";
+
+/// `LogHistogramBuilder::max_error` of 1 or more.
+pub(crate) const HISTOGRAM_MAX_ERROR_NOT_BELOW_ONE: &str =
+    "max_error must be less than 1: it is the relative error a bucket may make, e.g. 0.25";
+
+/// `LogHistogramBuilder::precision_exact` above 10.
+pub(crate) const HISTOGRAM_PRECISION_TOO_HIGH: &str =
+    "precision must be <= 10: precision p cuts each power of two into 2^p buckets";
+
+/// `LogHistogramBuilder::max_value` of zero.
+pub(crate) const HISTOGRAM_MAX_VALUE_ZERO: &str =
+    "max value must be greater than 0: polls at least this long share the last bucket";
+
+/// A `LogHistogramBuilder` whose minimum is above its maximum.
+#[cold]
+#[track_caller]
+pub(crate) fn histogram_min_above_max(min: std::time::Duration, max: std::time::Duration) -> ! {
+    panic!(
+        "min_value ({min:?}) is above max_value ({max:?}): lower `min_value` or raise \
+         `max_value` on the LogHistogramBuilder (the default max_value is 60 s)"
+    )
+}
+
+/// The deprecated `metrics_poll_count_histogram_resolution` outside its range.
+pub(crate) const HISTOGRAM_RESOLUTION_OUT_OF_RANGE: &str =
+    "the poll count histogram's resolution must be greater than 0 and at most 1 second";
+
+/// The start of `InvalidHistogramConfiguration`'s `Display` text (the count follows).
+pub(crate) const HISTOGRAM_TOO_MANY_BUCKETS: &str =
+    "this histogram configuration is over its bucket limit: it needs";

@@ -252,6 +252,25 @@ thread_local! {
     static CURRENT_POOL: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
+/// Metrics (`RuntimeMetrics`): snapshots taken under the pool's lock, which every change to
+/// these numbers holds.
+impl Spawner {
+    /// Threads started and not yet exited.
+    pub(crate) fn num_threads(&self) -> usize {
+        self.inner.shared.lock().num_threads
+    }
+
+    /// Threads waiting for work that no spawn has claimed yet.
+    pub(crate) fn num_idle_threads(&self) -> usize {
+        self.inner.shared.lock().num_idle
+    }
+
+    /// Closures waiting for a thread.
+    pub(crate) fn queue_depth(&self) -> usize {
+        self.inner.shared.lock().queue.len()
+    }
+}
+
 impl Spawner {
     fn pool_id(&self) -> usize {
         Arc::as_ptr(&self.inner) as usize

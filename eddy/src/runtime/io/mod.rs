@@ -17,6 +17,11 @@
 //! parks nor does maintenance (a current-thread runtime whose only work is a task that keeps
 //! yielding), its event would never be collected; so at most `MAX_SKIPPED_LOOKS` looks in a row
 //! are skipped.
+//!
+//! Metrics: the driver counts the events it dispatches to resources in a plain integer (one
+//! thread turns it at a time) and stores the total into `Handle::ready_count` before each wake,
+//! so the woken task, which synchronises with the wake, sees its event counted. Registration
+//! counts live in the registration set, under its lock.
 
 pub(crate) mod registration;
 pub(crate) mod registration_set;
@@ -26,9 +31,10 @@ pub(crate) mod scheduled_io;
 mod loom_scheduled_io;
 
 use crate::io::Ready;
-use crate::loom::{AtomicBool, AtomicUsize, Mutex, Ordering, StdArc as Arc};
+use crate::loom::{AtomicBool, AtomicU64, AtomicUsize, Mutex, Ordering, StdArc as Arc};
 use crate::runtime::io::registration_set::RegistrationSet;
 use crate::runtime::io::scheduled_io::{ScheduledIo, Tick};
+use crate::runtime::metrics;
 use std::fmt;
 use std::io;
 use std::time::Duration;
@@ -55,6 +61,8 @@ pub(crate) struct Driver {
     signal_ready: bool,
     /// Zero-timeout looks skipped in a row since the last poll.
     skipped_looks: u32,
+    /// Readiness events dispatched to resources so far; published to `Handle::ready_count`.
+    ready_count: u64,
 }
 
 /// The side every thread shares.
@@ -66,6 +74,9 @@ pub(crate) struct Handle {
     io_waiting: AtomicBool,
     registrations: RegistrationSet,
     synced: Mutex<registration_set::Synced>,
+    /// The driver's `ready_count`, stored after each event (metrics). Only the thread turning
+    /// the driver stores it; readers load with `Relaxed`.
+    ready_count: AtomicU64,
 }
 
 impl Driver {
@@ -81,12 +92,14 @@ impl Driver {
             io_waiting: AtomicBool::new(false),
             registrations,
             synced: Mutex::new(synced),
+            ready_count: AtomicU64::new(0),
         });
         let driver = Driver {
             poll,
             events: mio::Events::with_capacity(events_per_tick),
             signal_ready: false,
             skipped_looks: 0,
+            ready_count: 0,
         };
         Ok((driver, handle))
     }
@@ -153,6 +166,13 @@ impl Driver {
                 }
                 token => {
                     woken = true;
+                    if metrics::ENABLED {
+                        // Published before the wake, so a woken task sees its event counted.
+                        self.ready_count += 1;
+                        handle
+                            .ready_count
+                            .store(self.ready_count, Ordering::Relaxed);
+                    }
                     let ready = Ready::from_mio(event);
                     // SAFETY: a token is the address of a `ScheduledIo` that the registration
                     // set keeps alive until the turn after its deregistration
@@ -204,6 +224,21 @@ impl Handle {
         }
     }
 
+    /// Metrics: resources registered so far.
+    pub(crate) fn fd_registered_count(&self) -> u64 {
+        self.registrations.fd_registered_count()
+    }
+
+    /// Metrics: resources deregistered so far.
+    pub(crate) fn fd_deregistered_count(&self) -> u64 {
+        self.registrations.fd_deregistered_count()
+    }
+
+    /// Metrics: readiness events dispatched to resources so far.
+    pub(crate) fn ready_count(&self) -> u64 {
+        self.ready_count.load(Ordering::Relaxed)
+    }
+
     pub(crate) fn is_shutdown(&self) -> bool {
         let synced = self.synced.lock();
         self.registrations.is_shutdown(&synced)
@@ -223,7 +258,7 @@ impl Handle {
         };
         if let Err(err) = self.registry.register(source, io.token(), interest) {
             let mut synced = self.synced.lock();
-            if self.registrations.deregister(&mut synced, &io) {
+            if self.registrations.abandon(&mut synced, &io) {
                 drop(synced);
                 self.unpark();
             }

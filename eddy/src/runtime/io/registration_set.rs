@@ -8,9 +8,14 @@
 //! not queued at all: it stays listed until shutdown, since its kernel entry may outlive it
 //! (runtime/io/mod.rs, `deregister_source`). `num_pending_release` mirrors the vector's length for
 //! a lock-free "anything to release?" check.
+//!
+//! Metrics: `fd_registered_count` and `fd_deregistered_count` are written only here, under the
+//! same lock (the `&mut Synced` each method takes), with a load and a store: exact counts
+//! without a read-modify-write. Readers (`RuntimeMetrics`) load them with `Relaxed`, no lock.
 
-use crate::loom::{AtomicUsize, Ordering, StdArc as Arc};
+use crate::loom::{AtomicU64, AtomicUsize, Ordering, StdArc as Arc};
 use crate::runtime::io::scheduled_io::ScheduledIo;
+use crate::runtime::metrics;
 use crate::util::linked_list::{self, LinkedList, Pointers};
 use std::ptr::NonNull;
 
@@ -20,6 +25,10 @@ const NOTIFY_AFTER: usize = 16;
 
 pub(crate) struct RegistrationSet {
     num_pending_release: AtomicUsize,
+    /// Resources registered with the operating system so far (metrics).
+    fd_registered_count: AtomicU64,
+    /// Resources deregistered from the operating system so far (metrics).
+    fd_deregistered_count: AtomicU64,
 }
 
 pub(crate) struct Synced {
@@ -60,6 +69,8 @@ impl RegistrationSet {
         (
             RegistrationSet {
                 num_pending_release: AtomicUsize::new(0),
+                fd_registered_count: AtomicU64::new(0),
+                fd_deregistered_count: AtomicU64::new(0),
             },
             Synced {
                 is_shutdown: false,
@@ -80,12 +91,30 @@ impl RegistrationSet {
         }
         let io = Arc::new(ScheduledIo::new());
         synced.registrations.push_front(io.clone());
+        // Counted now, under the lock; `abandon` takes it back if the OS refuses.
+        locked_add(&self.fd_registered_count, 1);
         Some(io)
     }
 
-    /// Queues `io` for release at the driver's next turn; returns whether the driver should be
-    /// woken to do it soon.
+    /// The operating system deregistered `io`: queues it for release at the driver's next
+    /// turn; returns whether the driver should be woken to do it soon.
     pub(crate) fn deregister(&self, synced: &mut Synced, io: &Arc<ScheduledIo>) -> bool {
+        // Counted even after shutdown: the OS entry was removed all the same.
+        locked_add(&self.fd_deregistered_count, 1);
+        self.queue_release(synced, io)
+    }
+
+    /// The operating system refused to register `io`, freshly allocated: as `deregister`, but
+    /// the registration never counted.
+    pub(crate) fn abandon(&self, synced: &mut Synced, io: &Arc<ScheduledIo>) -> bool {
+        if metrics::ENABLED {
+            let count = &self.fd_registered_count;
+            count.store(count.load(Ordering::Relaxed) - 1, Ordering::Relaxed);
+        }
+        self.queue_release(synced, io)
+    }
+
+    fn queue_release(&self, synced: &mut Synced, io: &Arc<ScheduledIo>) -> bool {
         if synced.is_shutdown {
             // Shutdown already took every resource out of the list.
             return false;
@@ -94,6 +123,14 @@ impl RegistrationSet {
         let len = synced.pending_release.len();
         self.num_pending_release.store(len, Ordering::Release);
         len == NOTIFY_AFTER
+    }
+
+    pub(crate) fn fd_registered_count(&self) -> u64 {
+        self.fd_registered_count.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn fd_deregistered_count(&self) -> u64 {
+        self.fd_deregistered_count.load(Ordering::Relaxed)
     }
 
     pub(crate) fn needs_release(&self) -> bool {
@@ -121,5 +158,12 @@ impl RegistrationSet {
             all.push(io);
         }
         all
+    }
+}
+
+/// Adds to a metrics counter that is only written under the `synced` lock (module docs).
+fn locked_add(counter: &AtomicU64, n: u64) {
+    if metrics::ENABLED {
+        counter.store(counter.load(Ordering::Relaxed) + n, Ordering::Relaxed);
     }
 }

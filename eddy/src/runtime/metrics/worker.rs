@@ -2,8 +2,10 @@
 //!
 //! Contract: only the worker writes these, and only when it flushes its `MetricsBatch` (at a
 //! park and at maintenance), with plain stores of its running totals; readers load them with
-//! `Relaxed` and see the state of the last flush. Nothing here is touched per poll.
+//! `Relaxed` and see the state of the last flush. Nothing here is touched per poll. The
+//! poll-time histogram follows the same rule (histogram.rs).
 
+use super::histogram::{Histogram, Layout};
 use crate::loom::{AtomicU64, AtomicUsize, Mutex, Ordering};
 use std::thread::ThreadId;
 
@@ -26,11 +28,18 @@ pub(crate) struct WorkerMetrics {
     /// multi-thread one reads its queues directly).
     pub(crate) queue_depth: AtomicUsize,
     pub(crate) thread_id: Mutex<Option<ThreadId>>,
+    /// Present when the runtime was built with `enable_metrics_poll_time_histogram`.
+    pub(crate) poll_time_histogram: Option<Histogram>,
 }
 
 impl WorkerMetrics {
-    pub(crate) fn new() -> WorkerMetrics {
-        WorkerMetrics::default()
+    /// A worker's counters, with a poll-time histogram of `histogram`'s layout if given (and
+    /// metrics are compiled in).
+    pub(crate) fn new(histogram: Option<Layout>) -> WorkerMetrics {
+        WorkerMetrics {
+            poll_time_histogram: histogram.filter(|_| super::ENABLED).map(Histogram::new),
+            ..WorkerMetrics::default()
+        }
     }
 
     pub(crate) fn set_thread_id(&self, id: Option<ThreadId>) {

@@ -15,11 +15,13 @@
 
 use super::defer::Defer;
 use super::inject::Inject;
-use crate::loom::{AtomicBool, AtomicU64, Mutex, Ordering, StdArc as Arc};
+use crate::loom::{AtomicBool, Mutex, Ordering, StdArc as Arc};
 use crate::runtime::config::{Config, UnhandledPanic};
 use crate::runtime::driver::{self, Driver, Look};
 use crate::runtime::task::{self, JoinHandle, Notified, OwnedTasks, Schedule, Task};
-use crate::runtime::{blocking, context, coop, scheduler, MetricsBatch, WorkerMetrics};
+use crate::runtime::{
+    blocking, context, coop, scheduler, MetricsBatch, SchedulerMetrics, WorkerMetrics,
+};
 use crate::util::error;
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -59,8 +61,7 @@ struct Shared {
     config: Config,
     /// The driving thread's counters, as of its last park.
     worker_metrics: WorkerMetrics,
-    /// Tasks scheduled through the inject queue.
-    remote_schedule_count: AtomicU64,
+    scheduler_metrics: SchedulerMetrics,
 }
 
 /// What the driving thread owns.
@@ -84,6 +85,8 @@ pub(crate) struct Context {
     defer: Defer,
     /// The waker `block_on` polls its future with; a yield there may be deferred too.
     block_on_waker: Waker,
+    /// Polls are timed (the runtime keeps a poll-time histogram).
+    times_polls: bool,
 }
 
 /// Default of `global_queue_interval` on this flavour.
@@ -101,14 +104,15 @@ impl CurrentThread {
         let global_queue_interval = config
             .global_queue_interval
             .unwrap_or(DEFAULT_GLOBAL_QUEUE_INTERVAL);
+        let worker_metrics = WorkerMetrics::new(config.metrics_poll_time_histogram);
         let handle = Arc::new(Handle {
             shared: Shared {
                 inject: Inject::new(),
                 owned: OwnedTasks::new(1),
                 woken: AtomicBool::new(false),
                 config,
-                worker_metrics: WorkerMetrics::new(),
-                remote_schedule_count: AtomicU64::new(0),
+                worker_metrics,
+                scheduler_metrics: SchedulerMetrics::new(),
             },
             driver: driver_handle,
             blocking_spawner,
@@ -121,7 +125,7 @@ impl CurrentThread {
             driver: Some(driver),
             global_queue_interval,
             unhandled_panic: false,
-            metrics: MetricsBatch::new(),
+            metrics: MetricsBatch::new(&handle.shared.worker_metrics),
         });
         let scheduler = CurrentThread {
             core: Mutex::new(Some(core)),
@@ -307,7 +311,7 @@ impl Handle {
     }
 
     pub(crate) fn remote_schedule_count(&self) -> u64 {
-        self.shared.remote_schedule_count.load(Ordering::Relaxed)
+        self.shared.scheduler_metrics.remote_schedule_count()
     }
 
     pub(crate) fn worker_metrics(&self) -> &WorkerMetrics {
@@ -323,9 +327,7 @@ impl Handle {
     }
 
     fn schedule_remote(&self, task: Notified<Arc<Handle>>) {
-        self.shared
-            .remote_schedule_count
-            .fetch_add(1, Ordering::Relaxed);
+        self.shared.scheduler_metrics.incr_remote_schedule_count();
         self.shared.inject.push(task);
         self.driver.unpark();
     }
@@ -408,6 +410,7 @@ impl Context {
     fn new(handle: Arc<Handle>, core: Box<Core>) -> Context {
         Context {
             block_on_waker: Waker::from(handle.clone()),
+            times_polls: handle.shared.worker_metrics.poll_time_histogram.is_some(),
             handle,
             core: RefCell::new(Some(core)),
             defer: Defer::new(),
@@ -454,10 +457,23 @@ impl Context {
                 core.tasks.pop_front()
             };
             if task.is_some() {
-                core.metrics.incr_poll_count();
+                core.metrics.start_poll();
             }
             task
         })
+    }
+
+    /// The poll `next_task` announced has returned. Without the poll-time histogram this is one
+    /// branch: the core is not even borrowed.
+    fn end_poll(&self) {
+        if !self.times_polls {
+            return;
+        }
+        if let Ok(mut core) = self.core.try_borrow_mut() {
+            if let Some(core) = core.as_mut() {
+                core.metrics.end_poll();
+            }
+        }
     }
 
     fn has_unhandled_panic(&self) -> bool {
@@ -607,6 +623,7 @@ impl<'a> CoreGuard<'a> {
                     continue 'outer;
                 };
                 coop::budget(|| task.run());
+                context.end_poll();
             }
             context.park_yield(Look::Maintenance);
         })

@@ -36,7 +36,7 @@ use super::handle::Handle;
 use super::idle::Idle;
 use super::park::{Parker, SharedDriver, Unparker};
 use super::queue;
-use crate::loom::{thread, AtomicU64, Condvar, Mutex, Ordering, StdArc as Arc};
+use crate::loom::{thread, Condvar, Mutex, StdArc as Arc};
 use crate::runtime::config::{Config, ThreadNameFn, UnhandledPanic};
 use crate::runtime::context::EnterRuntime;
 use crate::runtime::driver::Look;
@@ -44,7 +44,8 @@ use crate::runtime::scheduler::defer::Defer;
 use crate::runtime::scheduler::inject::Inject;
 use crate::runtime::task::{Notified, OwnedTasks, Schedule, Task};
 use crate::runtime::{
-    blocking, context, coop, driver, scheduler, MetricsBatch, RngSeed, WorkerMetrics,
+    blocking, context, coop, driver, scheduler, MetricsBatch, RngSeed, SchedulerMetrics,
+    WorkerMetrics,
 };
 use crate::util::error;
 use crate::util::panic::quietly;
@@ -85,8 +86,7 @@ pub(crate) struct Shared {
     threads: ThreadConfig,
     /// Each worker's counters, as of its last flush.
     worker_metrics: Box<[WorkerMetrics]>,
-    /// Tasks scheduled through the inject queue.
-    remote_schedule_count: AtomicU64,
+    scheduler_metrics: SchedulerMetrics,
     /// The user chose `global_queue_interval`; otherwise each worker tunes its own.
     global_queue_interval_fixed: bool,
     /// A task panicked under `UnhandledPanic::ShutdownRuntime`, and the threads in
@@ -170,6 +170,9 @@ pub(crate) fn create(
         rng_seed,
     } = settings;
     let shared_driver = SharedDriver::new(driver, driver_handle);
+    let worker_metrics: Box<[WorkerMetrics]> = (0..num_workers)
+        .map(|_| WorkerMetrics::new(config.metrics_poll_time_histogram))
+        .collect();
     let mut remotes = Vec::with_capacity(num_workers);
     let mut cores = Vec::with_capacity(num_workers);
     for index in 0..num_workers {
@@ -190,7 +193,7 @@ pub(crate) fn create(
             is_shutdown: false,
             park: Some(park),
             rand: FastRand::new(rng_seed.derive(index as u64)),
-            metrics: MetricsBatch::new(),
+            metrics: MetricsBatch::new(&worker_metrics[index]),
             global_queue_interval: config
                 .global_queue_interval
                 .unwrap_or(DEFAULT_GLOBAL_QUEUE_INTERVAL),
@@ -210,8 +213,8 @@ pub(crate) fn create(
             disable_lifo_slot,
             threads,
             thread_joins: Mutex::new(Vec::with_capacity(num_workers)),
-            worker_metrics: (0..num_workers).map(|_| WorkerMetrics::new()).collect(),
-            remote_schedule_count: AtomicU64::new(0),
+            worker_metrics,
+            scheduler_metrics: SchedulerMetrics::new(),
             global_queue_interval_fixed,
             unhandled_panic: Mutex::new(UnhandledPanicState::default()),
         },
@@ -486,26 +489,30 @@ impl Context {
         let shared = self.shared();
         let last_searcher = self.with_core(|core| {
             core.lifo_enabled = !shared.disable_lifo_slot;
-            core.metrics.incr_poll_count();
+            core.metrics.start_poll();
             core.transition_from_searching(shared)
         });
         if last_searcher {
             // Nobody else looks for work now; wake a sleeper in case there is more.
             shared.notify_parked();
+            // That wake-up (maybe a syscall) is not the task's poll time.
+            self.with_core(|core| core.metrics.restart_poll_timer());
         }
         coop::budget(|| {
             task.run();
             let mut lifo_polls = 0;
             loop {
-                // No core any more: the task called `block_in_place` and the core moved on.
+                // No core any more: the task called `block_in_place` and the core moved on
+                // (that poll then goes untimed: the core's next thread times its own polls).
                 let next = self.try_with_core(|core| {
+                    core.metrics.end_poll();
                     let task = core.lifo_slot.take()?;
                     if !coop::has_budget_remaining() {
                         // The budget is spent: the woken task waits its turn in the queue.
                         core.push_back(task, shared);
                         return None;
                     }
-                    core.metrics.incr_poll_count();
+                    core.metrics.start_poll();
                     lifo_polls += 1;
                     if lifo_polls >= MAX_LIFO_POLLS_PER_TICK {
                         core.lifo_enabled = false;
@@ -822,7 +829,7 @@ impl Shared {
     }
 
     pub(super) fn remote_schedule_count(&self) -> u64 {
-        self.remote_schedule_count.load(Ordering::Relaxed)
+        self.scheduler_metrics.remote_schedule_count()
     }
 
     pub(super) fn worker_metrics(&self, worker: usize) -> &WorkerMetrics {
@@ -907,7 +914,7 @@ impl Shared {
     }
 
     fn schedule_remote(&self, task: Notified<Arc<Handle>>) {
-        self.remote_schedule_count.fetch_add(1, Ordering::Relaxed);
+        self.scheduler_metrics.incr_remote_schedule_count();
         self.inject.push(task);
         self.notify_parked();
     }
