@@ -24,7 +24,7 @@
 //!
 //! | module      | what works today                                                        |
 //! |-------------|-------------------------------------------------------------------------|
-//! | [`runtime`] | current-thread, multi-thread and local runtimes, `Handle`, enter guards, the blocking pool, `RuntimeMetrics` |
+//! | [`runtime`] | current-thread, multi-thread and local runtimes, `Handle`, enter guards, the blocking pool, `RuntimeMetrics`, task hooks (`TaskMeta`) |
 //! | [`task`]    | `spawn`, `spawn_blocking`, `block_in_place`, `spawn_local`, `LocalSet`, `JoinSet`, `task_local!`, `JoinHandle`, `AbortHandle`, `JoinError`, task ids, `yield_now`, coop budget |
 //! | [`net`]     | `TcpListener`, `TcpStream`, `TcpSocket`, `UdpSocket`, `UnixListener`, `UnixStream`, `UnixDatagram`, `UnixSocket`, `lookup_host`; streams implement `futures-io`'s (and with `tokio-io`, Tokio's) `AsyncRead`/`AsyncWrite` |
 //! | [`io`]      | `Interest` and `Ready`, the readiness the net types wait on |
@@ -33,7 +33,7 @@
 //! | [`signal`]  | `ctrl_c`, and `unix::signal` for any Unix signal                         |
 //! | [`main`], [`test`] | `#[eddy::main]` and `#[eddy::test]`: an `async fn` run on a runtime       |
 //!
-//! Task hooks and task dumps follow.
+//! Task dumps follow.
 //!
 //! # Cargo features
 //!

@@ -1,6 +1,7 @@
 //! Settings the schedulers read at run time, as the builder fixed them.
 
 use crate::loom::StdArc as Arc;
+use crate::runtime::hooks::TaskHooks;
 
 /// A user hook (thread start/stop, park/unpark).
 pub(crate) type Callback = Arc<dyn Fn() + Send + Sync>;
@@ -19,6 +20,10 @@ pub(crate) struct Config {
     pub(crate) after_unpark: Option<Callback>,
     /// What a panic in a spawned task does to the runtime.
     pub(crate) unhandled_panic: UnhandledPanic,
+
+    // Task hooks (`runtime/hooks.rs`).
+    /// The user's task hooks; `None` when none is set.
+    pub(crate) task_hooks: Option<Arc<TaskHooks>>,
 }
 
 /// What the runtime does when a spawned task panics and nobody is there to see it (the panic is

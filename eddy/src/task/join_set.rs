@@ -144,6 +144,7 @@ impl<T: 'static> JoinSet<T> {
 
     /// Spawns a `!Send` future on `local_set` and adds it to the set. The task runs while the
     /// `LocalSet` is polled.
+    #[track_caller]
     pub fn spawn_local_on<F>(&mut self, task: F, local_set: &LocalSet) -> AbortHandle
     where
         F: Future<Output = T> + 'static,

@@ -1,5 +1,6 @@
 //! `spawn`: run a future as a task of the current runtime.
 
+use crate::runtime::task::SpawnMeta;
 use crate::runtime::{context, Handle};
 use crate::task::JoinHandle;
 use std::future::Future;
@@ -29,7 +30,9 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    match context::with_current(|handle| Handle::spawn_on(handle, future)) {
+    // Taken here: the closure below would hide the caller's location from `#[track_caller]`.
+    let spawn = SpawnMeta::caller();
+    match context::with_current(|handle| Handle::spawn_on(handle, future, spawn)) {
         Ok(join) => join,
         Err(e) => panic!("{e}"),
     }

@@ -13,9 +13,10 @@
 use super::schedule::BlockingSchedule;
 use super::shutdown;
 use super::task::BlockingTask;
-use crate::loom::{thread, Arc, Condvar, Mutex};
+use crate::loom::{thread, Arc, Condvar, Mutex, StdArc};
 use crate::runtime::config::{Callback, ThreadNameFn};
-use crate::runtime::task::{self, JoinHandle, UnownedTask};
+use crate::runtime::hooks::TaskHooks;
+use crate::runtime::task::{self, JoinHandle, SpawnMeta, UnownedTask};
 use crate::runtime::time::clock::AutoAdvanceInhibitor;
 use crate::runtime::{context, scheduler};
 use crate::util::error;
@@ -45,6 +46,9 @@ pub(crate) struct PoolConfig {
     pub(crate) before_stop: Option<Callback>,
     pub(crate) thread_cap: usize,
     pub(crate) keep_alive: Duration,
+    /// The task hooks blocking tasks report to (spawn and terminate only). A std `Arc` under
+    /// loom too: it is shared with the scheduler's, and loom need not model it.
+    pub(crate) task_hooks: Option<StdArc<TaskHooks>>,
 }
 
 struct Inner {
@@ -161,17 +165,27 @@ impl fmt::Debug for BlockingPool {
 
 impl Spawner {
     /// Runs `func` on a pool thread; after shutdown the JoinHandle resolves to a cancellation.
-    pub(crate) fn spawn_blocking<F, R>(&self, rt: &scheduler::Handle, func: F) -> JoinHandle<R>
+    ///
+    /// # Panics
+    /// Panics when the pool has no thread and the operating system refuses to start one.
+    #[track_caller]
+    pub(crate) fn spawn_blocking<F, R>(
+        &self,
+        rt: &scheduler::Handle,
+        func: F,
+        spawn: SpawnMeta,
+    ) -> JoinHandle<R>
     where
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
-        let id = task::Id::next();
-        let (task, join) = task::unowned(BlockingTask::new(func), BlockingSchedule, id);
+        let schedule = BlockingSchedule::new(self.inner.config.task_hooks.clone());
+        let (task, join) = task::unowned(BlockingTask::new(func), schedule, spawn);
         self.spawn_task(task, rt);
         join
     }
 
+    #[track_caller]
     fn spawn_task(&self, task: Task, rt: &scheduler::Handle) {
         let queued = Queued {
             task,

@@ -1,10 +1,15 @@
 //! The task's single allocation: `Cell<T, S>` = header | core | trailer.
 //!
-//! * [`Header`] is what every handle points at. It holds the hot, type-erased fields: the state
-//!   word, the vtable, the intrusive link for the inject queue, the owner and the task id. It fits
-//!   in one cache line, and the cell is aligned to a cache line so that two tasks never share one.
+//! * [`Header`] is what every handle points at. It holds the type-erased fields every task has:
+//!   the state word, the vtable, the intrusive link for the inject queue, the owner, the task id
+//!   and where it was spawned. It fits in one cache line (asserted below), and the cell is
+//!   aligned to a cache line so that two tasks never share one.
 //! * [`Core`] holds the scheduler handle and the [`Stage`] (future, output, or nothing).
 //! * [`Trailer`] holds the cold fields: the `OwnedTasks` links and the join waker.
+//!
+//! Size matters beyond the header: cells come from size classes of 128 bytes (`alloc.rs`), and
+//! a task with a small future (16 bytes: an `Arc` and a state byte) fills its class exactly.
+//! One more word anywhere moves every such task into the 256-byte class (test at the end).
 //!
 //! Who touches what (the full contract is in `task/mod.rs`):
 //! * `Stage` — only the holder of the RUNNING bit, or, after COMPLETE, the JoinHandle (to take
@@ -15,16 +20,19 @@
 //! * `queue_next` — whoever holds the `Notified` while it sits in an intrusive queue.
 //! * `owned` links — the `OwnedTasks` shard lock, or its exclusive owner for the local half;
 //!   `owner_id` and `bound_locally` — written once, before the task is shared.
+//! * `id`, `spawned_at` — written when the cell is created; read-only afterwards.
 
 use super::alloc;
 use super::id::Id;
 use super::raw::Vtable;
 use super::state::State;
 use super::JoinError;
+use super::SpawnMeta;
 use crate::loom::UnsafeCell;
 use crate::util::linked_list;
 use std::alloc::Layout;
 use std::future::Future;
+use std::panic::Location;
 use std::ptr::NonNull;
 use std::task::Waker;
 
@@ -55,7 +63,12 @@ pub(crate) struct Header {
     /// shared with other threads.
     pub(super) owner_id: UnsafeCell<u64>,
     pub(super) id: Id,
+    /// The user's spawn call (`#[track_caller]` down the spawn path), for `TaskMeta`.
+    pub(super) spawned_at: &'static Location<'static>,
 }
+
+// The header must stay within one cache line (DESIGN §7); 48 bytes on 64-bit targets.
+const _: () = assert!(std::mem::size_of::<Header>() <= 64);
 
 /// The future (or its result) and the scheduler that runs it.
 pub(super) struct Core<T: Future, S> {
@@ -80,8 +93,8 @@ pub(super) struct Trailer {
 }
 
 // SAFETY: the header is shared between threads; every field is either atomic (`state`), immutable
-// after the task is shared (`vtable`, `id`, `owner_id`), or accessed only by the one party the
-// contract in `task/mod.rs` names for it (`queue_next`).
+// after the task is shared (`vtable`, `id`, `owner_id`, `spawned_at`), or accessed only by the one
+// party the contract in `task/mod.rs` names for it (`queue_next`).
 unsafe impl Send for Header {}
 // SAFETY: as for `Send`.
 unsafe impl Sync for Header {}
@@ -92,6 +105,7 @@ impl<T: Future, S> Cell<T, S> {
         future: T,
         scheduler: S,
         id: Id,
+        spawn: SpawnMeta,
         vtable: &'static Vtable,
     ) -> NonNull<Cell<T, S>> {
         let cell = alloc::allocate(Layout::new::<Cell<T, S>>()).cast::<Cell<T, S>>();
@@ -104,6 +118,7 @@ impl<T: Future, S> Cell<T, S> {
                     vtable,
                     owner_id: UnsafeCell::new(0),
                     id,
+                    spawned_at: spawn.spawned_at,
                 },
                 core: Core {
                     scheduler,
@@ -261,5 +276,26 @@ impl Trailer {
                 waker.wake_by_ref();
             }
         })
+    }
+}
+
+#[cfg(all(test, not(loom), target_pointer_width = "64"))]
+mod tests {
+    use super::*;
+
+    /// A scheduler handle of one word, as every real one is (an `Arc`).
+    struct OneWord(#[allow(dead_code)] Box<u8>);
+
+    #[test]
+    fn a_small_task_fills_one_128_byte_class() {
+        let counter = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let future = async move {
+            counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        };
+        fn cell_size<F: Future>(_: &F) -> usize {
+            std::mem::size_of::<Cell<F, OneWord>>()
+        }
+        assert_eq!(std::mem::size_of::<Header>(), 48);
+        assert_eq!(cell_size(&future), 128);
     }
 }
