@@ -1,6 +1,6 @@
 //! Task hooks (`Builder::on_task_spawn`, `on_before_task_poll`, `on_after_task_poll`,
 //! `on_task_terminate`) and the `TaskMeta` they get: how often and in which order they run for
-//! each task, on every flavour and inside a `LocalSet`, and what `spawned_at` reports.
+//! each task, on every flavour and inside a `LocalSet`, and what `spawned_at` and `name` report.
 //!
 //! Every test waits on the events themselves (a JoinHandle, a runtime's drop); the terminate
 //! hook runs before a task counts as finished, so once a task is joined its log is complete.
@@ -29,6 +29,7 @@ struct Record {
     event: Event,
     id: Id,
     spawned_at: &'static Location<'static>,
+    name: Option<String>,
 }
 
 /// Every hook call of one runtime, in the order they happened.
@@ -54,6 +55,7 @@ impl Log {
             event,
             id: meta.id(),
             spawned_at: meta.spawned_at(),
+            name: meta.name().map(str::to_owned),
         });
     }
 
@@ -259,6 +261,13 @@ rt_test! {
             spawned.push((t.id(), line));
             let (t, line) = (set.spawn_blocking(|| ()), line!());
             spawned.push((t.id(), line));
+            let builder = task::Builder::new().name("built");
+            let (t, line) = (builder.spawn(async {}).unwrap(), line!());
+            spawned.push((t.id(), line));
+            let (t, line) = (builder.spawn_blocking(|| ()).unwrap(), line!());
+            spawned.push((t.id(), line));
+            let (t, line) = (set.build_task().spawn(async {}).unwrap(), line!());
+            spawned.push((t.id(), line));
             while set.join_next().await.is_some() {}
         });
         drop(rt);
@@ -354,6 +363,37 @@ rt_test! {
         let late = handle.spawn(async {});
         assert_eq!(log.of(late.id()), lifecycle(0));
         assert!(futures::executor::block_on(late).unwrap_err().is_cancelled());
+    }
+
+    #[test]
+    fn names_reach_every_hook() {
+        let log = Log::default();
+        let rt = rt(&log);
+        let (named, unnamed, in_set) = rt.block_on(async {
+            let named = task::Builder::new()
+                .name("worker")
+                .spawn(async { task::yield_now().await })
+                .unwrap();
+            let unnamed = task::Builder::new().spawn(async {}).unwrap();
+            let mut set = JoinSet::new();
+            let in_set = set.build_task().name("in a set").spawn(async {}).unwrap().id();
+            let ids = (named.id(), unnamed.id(), in_set);
+            named.await.unwrap();
+            unnamed.await.unwrap();
+            set.join_next().await.unwrap().unwrap();
+            ids
+        });
+        let names = |id| {
+            let records = log.records();
+            records
+                .into_iter()
+                .filter(|r| r.id == id)
+                .map(|r| r.name)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names(named), vec![Some("worker".to_owned()); 6]);
+        assert_eq!(names(unnamed), vec![None; 4]);
+        assert_eq!(names(in_set), vec![Some("in a set".to_owned()); 4]);
     }
 
     #[test]

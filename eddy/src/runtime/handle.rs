@@ -89,7 +89,7 @@ impl Handle {
     pub(crate) fn spawn_local_on_local_runtime<F>(
         &self,
         future: F,
-        spawn: SpawnMeta,
+        spawn: SpawnMeta<'_>,
     ) -> JoinHandle<F::Output>
     where
         F: Future + 'static,
@@ -104,7 +104,7 @@ impl Handle {
     pub(crate) fn spawn_local_on<F>(
         inner: &scheduler::Handle,
         future: F,
-        spawn: SpawnMeta,
+        spawn: SpawnMeta<'_>,
     ) -> JoinHandle<F::Output>
     where
         F: Future + 'static,
@@ -117,11 +117,12 @@ impl Handle {
         }
     }
 
-    /// The one spawn path behind `Handle::spawn`, `Runtime::spawn` and `eddy::spawn`.
+    /// The one spawn path behind `Handle::spawn`, `Runtime::spawn`, `eddy::spawn` and
+    /// `task::Builder`.
     pub(crate) fn spawn_on<F>(
         inner: &scheduler::Handle,
         future: F,
-        spawn: SpawnMeta,
+        spawn: SpawnMeta<'_>,
     ) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,

@@ -36,7 +36,6 @@ use crate::loom::StdArc as Arc;
 use crate::task::Id;
 use crate::util::panic::quietly;
 use std::fmt;
-use std::marker::PhantomData;
 use std::panic::Location;
 
 /// A task hook, as the builder keeps it.
@@ -144,17 +143,19 @@ impl fmt::Debug for TaskHooks {
 pub struct TaskMeta<'a> {
     id: Id,
     spawned_at: &'static Location<'static>,
-    /// The meta lives only as long as the hook's call (as Tokio's does): it may borrow from
-    /// the task.
-    _task: PhantomData<&'a ()>,
+    name: Option<&'a str>,
 }
 
 impl<'a> TaskMeta<'a> {
-    pub(crate) fn new(id: Id, spawned_at: &'static Location<'static>) -> TaskMeta<'a> {
+    pub(crate) fn new(
+        id: Id,
+        spawned_at: &'static Location<'static>,
+        name: Option<&'a str>,
+    ) -> TaskMeta<'a> {
         TaskMeta {
             id,
             spawned_at,
-            _task: PhantomData,
+            name,
         }
     }
 
@@ -165,9 +166,16 @@ impl<'a> TaskMeta<'a> {
     }
 
     /// Where in the source the task was spawned: the line that called `spawn` (or
-    /// `spawn_local`, `spawn_blocking`, `JoinSet::spawn`, ...).
+    /// `spawn_local`, `spawn_blocking`, `JoinSet::spawn`, `task::Builder::spawn`, ...).
     pub fn spawned_at(&self) -> &'static Location<'static> {
         self.spawned_at
+    }
+
+    /// The name given with [`task::Builder::name`](crate::task::Builder::name), if any.
+    ///
+    /// This is an eddy extension: Tokio's `TaskMeta` has no `name`.
+    pub fn name(&self) -> Option<&'a str> {
+        self.name
     }
 }
 
@@ -176,6 +184,7 @@ impl fmt::Debug for TaskMeta<'_> {
         f.debug_struct("TaskMeta")
             .field("id", &self.id)
             .field("spawned_at", &self.spawned_at)
+            .field("name", &self.name)
             .finish()
     }
 }

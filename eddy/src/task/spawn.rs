@@ -30,8 +30,16 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    // Taken here: the closure below would hide the caller's location from `#[track_caller]`.
-    let spawn = SpawnMeta::caller();
+    spawn_with(future, SpawnMeta::caller())
+}
+
+/// `spawn` with a name and a location given by the caller (`task::Builder`).
+#[track_caller]
+pub(crate) fn spawn_with<F>(future: F, spawn: SpawnMeta<'_>) -> JoinHandle<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
     match context::with_current(|handle| Handle::spawn_on(handle, future, spawn)) {
         Ok(join) => join,
         Err(e) => panic!("{e}"),

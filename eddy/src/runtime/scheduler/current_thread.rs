@@ -220,7 +220,11 @@ impl CurrentThread {
 }
 
 impl Handle {
-    pub(crate) fn spawn<F>(me: &Arc<Handle>, future: F, spawn: SpawnMeta) -> JoinHandle<F::Output>
+    pub(crate) fn spawn<F>(
+        me: &Arc<Handle>,
+        future: F,
+        spawn: SpawnMeta<'_>,
+    ) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
@@ -247,7 +251,7 @@ impl Handle {
     pub(crate) fn spawn_local<F>(
         me: &Arc<Handle>,
         future: F,
-        spawn: SpawnMeta,
+        spawn: SpawnMeta<'_>,
     ) -> JoinHandle<F::Output>
     where
         F: Future + 'static,
@@ -265,7 +269,7 @@ impl Handle {
     unsafe fn spawn_unsend<F>(
         me: &Arc<Handle>,
         future: F,
-        spawn: SpawnMeta,
+        spawn: SpawnMeta<'_>,
     ) -> JoinHandle<F::Output>
     where
         F: Future + 'static,

@@ -30,7 +30,7 @@ pub(crate) enum Context {
 }
 
 impl Handle {
-    pub(crate) fn spawn<F>(&self, future: F, spawn: SpawnMeta) -> JoinHandle<F::Output>
+    pub(crate) fn spawn<F>(&self, future: F, spawn: SpawnMeta<'_>) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
@@ -44,7 +44,7 @@ impl Handle {
     /// Spawns a `!Send` future; panics unless this is a `LocalRuntime` and the caller is on
     /// its thread.
     #[track_caller]
-    pub(crate) fn spawn_local<F>(&self, future: F, spawn: SpawnMeta) -> JoinHandle<F::Output>
+    pub(crate) fn spawn_local<F>(&self, future: F, spawn: SpawnMeta<'_>) -> JoinHandle<F::Output>
     where
         F: Future + 'static,
     {
@@ -61,7 +61,7 @@ impl Handle {
     /// # Panics
     /// Panics when the pool has no thread and the operating system refuses to start one.
     #[track_caller]
-    pub(crate) fn spawn_blocking<F, R>(&self, func: F, spawn: SpawnMeta) -> JoinHandle<R>
+    pub(crate) fn spawn_blocking<F, R>(&self, func: F, spawn: SpawnMeta<'_>) -> JoinHandle<R>
     where
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,

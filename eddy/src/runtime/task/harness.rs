@@ -58,7 +58,10 @@ impl<T: Future, S: Schedule> Harness<T, S> {
 
     /// What the hooks are told about this task.
     fn meta(&self) -> TaskMeta<'_> {
-        TaskMeta::new(self.id(), self.header().spawned_at)
+        // SAFETY: the cell is live while the harness exists, and the name is borrowed no longer
+        // than the harness.
+        let name = unsafe { Header::name(self.header_ptr()) };
+        TaskMeta::new(self.id(), self.header().spawned_at, name)
     }
 
     /// Polls the future once, consuming the `Notified`'s reference.

@@ -15,7 +15,7 @@
 //!   its core). `bind_local`, and `remove`/`close_and_shutdown_all`/`is_empty` when local tasks
 //!   exist, are `unsafe` and require that exclusive ownership; handing the core to another
 //!   thread goes through a mutex, which orders one owner's accesses before the next one's. A
-//!   task records at bind which half it is in (`Trailer::bound_locally`), so `remove` needs no
+//!   task records at bind which half it is in (a bit of `Header::owner_id`), so `remove` needs no
 //!   guess. The local half saves a lock and an unlock per spawn and per completion.
 
 use super::core::Header;
@@ -130,7 +130,7 @@ impl<S: Schedule> OwnedTasks<S> {
     pub(crate) unsafe fn bind_unsend(&self, new: NewTask<S>) -> Option<Notified<S>> {
         let NewTask { task, notified } = new;
         // SAFETY: the task is not shared with any thread yet.
-        unsafe { task.header().set_owner_id(self.id) };
+        unsafe { task.header().set_owner(self.id, false) };
         let mut shard = self.shard_for(task.header().id).lock();
         if self.closed.load(Ordering::Acquire) {
             drop(shard);
@@ -151,10 +151,7 @@ impl<S: Schedule> OwnedTasks<S> {
     pub(crate) unsafe fn bind_local(&self, new: NewTask<S>) -> Option<Notified<S>> {
         let NewTask { task, notified } = new;
         // SAFETY: the task is not shared with any thread yet.
-        unsafe {
-            task.header().set_owner_id(self.id);
-            Header::set_bound_locally(task.raw.header_ptr());
-        }
+        unsafe { task.header().set_owner(self.id, true) };
         if self.closed.load(Ordering::Acquire) {
             drop(notified);
             task.shutdown();
@@ -176,8 +173,8 @@ impl<S: Schedule> OwnedTasks<S> {
         if header.owner_id() != self.id {
             return None;
         }
-        // SAFETY: the flag was written before the task was shared and never changes.
-        if unsafe { Header::is_bound_locally(task.raw.header_ptr()) } {
+        // The flag was written before the task was shared and never changes.
+        if header.is_bound_locally() {
             // SAFETY: exclusive owner (caller); the task is alive and in this half or in none.
             let removed = self
                 .local

@@ -8,11 +8,11 @@
 //! ## Memory
 //!
 //! A task is one heap `Cell<T, S>` (`core.rs`): a `Header` (state word, vtable, inject-queue
-//! link, owner id, task id, spawn location), a `Core` (the scheduler handle `S` and the
-//! `Stage`: the future, its result, or nothing) and a `Trailer` (the `OwnedTasks` links and the
-//! join waker). Every handle is a pointer to the header; the vtable (`raw.rs`) recovers the
-//! concrete types. Cells come from `alloc.rs`, which keeps a per-thread cache of freed cells by
-//! size class.
+//! link, owner id with its local-half bit, task id, spawn location), a `Core` (the scheduler
+//! handle `S` and the `Stage`: the future, its result, or nothing) and a `Trailer` (the
+//! `OwnedTasks` links, the join waker and the optional name). Every handle is a pointer to the
+//! header; the vtable (`raw.rs`) recovers the concrete types. Cells come from `alloc.rs`, which
+//! keeps a per-thread cache of freed cells by size class.
 //!
 //! ## References
 //!
@@ -77,9 +77,9 @@
 //! * `Stage`: the holder of `RUNNING`; after `COMPLETE`, see above.
 //! * `queue_next`: whoever holds the `Notified` while it sits in the inject queue.
 //! * `owned` links: the `OwnedTasks` shard lock, or for tasks in its local half the list's
-//!   exclusive owner. `owner_id` and `bound_locally`: written once before the task is shared.
-//!   `id` and `spawned_at`: written when the cell is created, read-only after, by anyone
-//!   holding a reference.
+//!   exclusive owner. `owner_id` (and its local-half bit): written once, at bind, before the
+//!   task is shared. `id`, `spawned_at` and `name`: written when the cell is created, read-only
+//!   after, by anyone holding a reference.
 //! * The scheduler `S`: read-only, by anyone holding a reference. `Schedule::schedule` gets it
 //!   through the `Notified` and may not use it after handing the `Notified` to a queue: from then
 //!   on another thread may run the task to completion and free it.
@@ -160,19 +160,33 @@ pub(crate) trait Schedule: Sync + Sized + 'static {
     }
 }
 
-/// What a spawn call hands down to the task it creates: where the user called it.
+/// What a spawn call hands down to the task it creates: where the user called it and the name
+/// it was given, if any (the name is copied into the task).
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct SpawnMeta {
+pub(crate) struct SpawnMeta<'a> {
     pub(crate) spawned_at: &'static Location<'static>,
+    pub(crate) name: Option<&'a str>,
 }
 
-impl SpawnMeta {
-    /// A task spawned at the caller's location: call it in a `#[track_caller]` function (and
-    /// only through such functions) so that it names the user's line.
+impl SpawnMeta<'static> {
+    /// An unnamed task spawned at the caller's location: call it in a `#[track_caller]`
+    /// function (and only through such functions) so that it names the user's line.
     #[track_caller]
-    pub(crate) fn caller() -> SpawnMeta {
+    pub(crate) fn caller() -> SpawnMeta<'static> {
         SpawnMeta {
             spawned_at: Location::caller(),
+            name: None,
+        }
+    }
+}
+
+impl<'a> SpawnMeta<'a> {
+    /// A task named `name` (if any), spawned at the caller's location.
+    #[track_caller]
+    pub(crate) fn named(name: Option<&'a str>) -> SpawnMeta<'a> {
+        SpawnMeta {
+            spawned_at: Location::caller(),
+            name,
         }
     }
 }
@@ -218,7 +232,7 @@ pub(crate) struct NewTask<S: 'static> {
 pub(crate) fn new_task<T, S>(
     future: T,
     scheduler: S,
-    spawn: SpawnMeta,
+    spawn: SpawnMeta<'_>,
 ) -> (NewTask<S>, JoinHandle<T::Output>)
 where
     T: Future + 'static,
@@ -238,7 +252,7 @@ where
 pub(crate) fn unowned<T, S>(
     future: T,
     scheduler: S,
-    spawn: SpawnMeta,
+    spawn: SpawnMeta<'_>,
 ) -> (UnownedTask<S>, JoinHandle<T::Output>)
 where
     T: Future + Send + 'static,

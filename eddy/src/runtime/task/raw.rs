@@ -59,7 +59,7 @@ impl RawTask {
         future: T,
         scheduler: S,
         id: Id,
-        spawn: SpawnMeta,
+        spawn: SpawnMeta<'_>,
     ) -> RawTask {
         let ptr = Cell::new(future, scheduler, id, spawn, vtable::<T, S>()).cast::<Header>();
         RawTask { ptr }
@@ -92,7 +92,10 @@ impl RawTask {
     /// than the `RawTask`'s use (which a reference keeps alive).
     pub(super) fn meta(&self) -> TaskMeta<'_> {
         let header = self.header();
-        TaskMeta::new(header.id, header.spawned_at)
+        // SAFETY: the task is alive while the `RawTask` is used, and the name is borrowed no
+        // longer than `self`.
+        let name = unsafe { Header::name(self.ptr) };
+        TaskMeta::new(header.id, header.spawned_at, name)
     }
 
     /// The scheduler stored in this task.

@@ -134,6 +134,19 @@ impl LocalSet {
         spawn_on(&self.context, future, SpawnMeta::caller())
     }
 
+    /// `spawn_local` with a name and a location given by the caller (`task::Builder`).
+    pub(crate) fn spawn_local_with<F>(
+        &self,
+        future: F,
+        spawn: SpawnMeta<'_>,
+    ) -> JoinHandle<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        spawn_on(&self.context, future, spawn)
+    }
+
     /// Runs `future` on `rt` with this set alongside: the shortcut for
     /// `rt.block_on(set.run_until(future))`.
     ///
@@ -211,7 +224,7 @@ impl LocalSet {
 }
 
 /// Spawns `future` onto the set of `cx`, on its owning thread.
-fn spawn_on<F>(cx: &Rc<Context>, future: F, spawn: SpawnMeta) -> JoinHandle<F::Output>
+fn spawn_on<F>(cx: &Rc<Context>, future: F, spawn: SpawnMeta<'_>) -> JoinHandle<F::Output>
 where
     F: Future + 'static,
     F::Output: 'static,
@@ -223,7 +236,7 @@ where
     }
 }
 
-fn bind_and_queue<F>(cx: &Rc<Context>, future: F, spawn: SpawnMeta) -> JoinHandle<F::Output>
+fn bind_and_queue<F>(cx: &Rc<Context>, future: F, spawn: SpawnMeta<'_>) -> JoinHandle<F::Output>
 where
     F: Future + 'static,
     F::Output: 'static,
@@ -273,7 +286,16 @@ where
     F: Future + 'static,
     F::Output: 'static,
 {
-    let spawn = SpawnMeta::caller();
+    spawn_local_with(future, SpawnMeta::caller())
+}
+
+/// `spawn_local` with a name and a location given by the caller (`task::Builder`).
+#[track_caller]
+pub(crate) fn spawn_local_with<F>(future: F, spawn: SpawnMeta<'_>) -> JoinHandle<F::Output>
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
     if let Some(cx) = context::current() {
         return spawn_on(&cx, future, spawn);
     }

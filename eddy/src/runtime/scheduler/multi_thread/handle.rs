@@ -19,7 +19,11 @@ pub(crate) struct Handle {
 impl Handle {
     /// Spawns a `Send` future: into the spawning worker's own queue when called from one of
     /// this runtime's workers, into the inject queue otherwise.
-    pub(crate) fn spawn<F>(me: &Arc<Handle>, future: F, spawn: SpawnMeta) -> JoinHandle<F::Output>
+    pub(crate) fn spawn<F>(
+        me: &Arc<Handle>,
+        future: F,
+        spawn: SpawnMeta<'_>,
+    ) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
