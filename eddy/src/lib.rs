@@ -24,8 +24,8 @@
 //!
 //! | module      | what works today                                                        |
 //! |-------------|-------------------------------------------------------------------------|
-//! | [`runtime`] | current-thread, multi-thread and local runtimes, `Handle`, enter guards, the blocking pool, `RuntimeMetrics` |
-//! | [`task`]    | `spawn`, `spawn_blocking`, `block_in_place`, `spawn_local`, `LocalSet`, `JoinSet`, `task_local!`, `JoinHandle`, `AbortHandle`, `JoinError`, task ids, `yield_now`, coop budget |
+//! | [`runtime`] | current-thread, multi-thread and local runtimes, `Handle`, enter guards, the blocking pool, `RuntimeMetrics`, task hooks (`TaskMeta`) |
+//! | [`task`]    | `spawn`, `spawn_blocking`, `block_in_place`, `spawn_local`, `LocalSet`, `JoinSet`, `task::Builder` (named tasks), `task_local!`, `JoinHandle`, `AbortHandle`, `JoinError`, task ids, `yield_now`, coop budget |
 //! | [`net`]     | `TcpListener`, `TcpStream`, `TcpSocket`, `UdpSocket`, `UnixListener`, `UnixStream`, `UnixDatagram`, `UnixSocket`, `lookup_host`; streams implement `futures-io`'s (and with `tokio-io`, Tokio's) `AsyncRead`/`AsyncWrite` |
 //! | [`io`]      | `Interest` and `Ready`, the readiness the net types wait on |
 //! | [`time`]    | `sleep`, `timeout`, `interval`, `Instant`, and a clock that tests can pause (`pause`, `advance`, auto-advance) |
@@ -33,7 +33,7 @@
 //! | [`signal`]  | `ctrl_c`, and `unix::signal` for any Unix signal                         |
 //! | [`main`], [`test`] | `#[eddy::main]` and `#[eddy::test]`: an `async fn` run on a runtime       |
 //!
-//! Task hooks and task dumps follow.
+//! Task dumps follow.
 //!
 //! # Cargo features
 //!

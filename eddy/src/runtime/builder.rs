@@ -3,13 +3,14 @@
 use crate::loom::StdArc as Arc;
 use crate::runtime::blocking::{BlockingPool, PoolConfig};
 use crate::runtime::config::{Callback, Config, ThreadNameFn, UnhandledPanic};
+use crate::runtime::hooks::{TaskCallback, TaskHooks};
 use crate::runtime::metrics::{HistogramConfiguration, HistogramScale, PollTimeHistogramSettings};
 use crate::runtime::scheduler::multi_thread::{self, MultiThread};
 use crate::runtime::scheduler::{self, current_thread::CurrentThread};
 use crate::runtime::RngSeed;
 use crate::runtime::{
     driver::{self, Driver},
-    Handle, LocalOptions, LocalRuntime, Runtime, RuntimeScheduler,
+    Handle, LocalOptions, LocalRuntime, Runtime, RuntimeScheduler, TaskMeta,
 };
 use crate::util::error;
 use std::fmt;
@@ -53,6 +54,11 @@ pub struct Builder {
 
     // Metrics (runtime/metrics).
     metrics_poll_time_histogram: PollTimeHistogramSettings,
+    // Task hooks (`runtime/hooks.rs`); set in the `impl` block at the end of this file.
+    on_task_spawn: Option<TaskCallback>,
+    on_task_terminate: Option<TaskCallback>,
+    on_before_task_poll: Option<TaskCallback>,
+    on_after_task_poll: Option<TaskCallback>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -122,6 +128,10 @@ impl Builder {
             start_paused: false,
             unhandled_panic: UnhandledPanic::Ignore,
             metrics_poll_time_histogram: PollTimeHistogramSettings::default(),
+            on_task_spawn: None,
+            on_task_terminate: None,
+            on_before_task_poll: None,
+            on_after_task_poll: None,
         }
     }
 
@@ -468,6 +478,7 @@ impl Builder {
             before_stop: self.before_stop.clone(),
             thread_cap: self.max_blocking_threads,
             keep_alive: self.keep_alive.unwrap_or(DEFAULT_KEEP_ALIVE),
+            task_hooks: self.blocking_task_hooks(),
         })
     }
 
@@ -479,6 +490,7 @@ impl Builder {
             after_unpark: self.after_unpark.clone(),
             unhandled_panic: self.unhandled_panic,
             metrics_poll_time_histogram: self.metrics_poll_time_histogram.layout(),
+            task_hooks: self.task_hooks(),
         }
     }
 
@@ -566,6 +578,175 @@ impl Builder {
     }
 }
 
+/// Task hooks: callbacks at each step of every task's life (`runtime/hooks.rs`).
+///
+/// Each setter replaces the hook set before it. Hooks run synchronously on the runtime's
+/// threads (or the spawning thread), so they should be quick: a counter, a log line, a
+/// timestamp. A panic in a hook is caught and dropped (after the panic hook has reported it),
+/// so it never takes the task or the runtime down.
+impl Builder {
+    /// Runs `f` for every task spawned on this runtime, on the spawning thread, before the task
+    /// can run. The [`TaskMeta`](crate::runtime::TaskMeta) says which task, and where in the
+    /// source it was spawned.
+    ///
+    /// Blocking tasks ([`spawn_blocking`](crate::task::spawn_blocking)) are reported too, and so
+    /// are the tasks of a [`LocalSet`](crate::task::LocalSet) that runs inside this runtime (in
+    /// Tokio, neither of these calls the spawn hook). A spawn made after the runtime shut down
+    /// still calls it, followed at once by the terminate hook.
+    ///
+    /// `f` may itself spawn; the new task's spawn hook then runs inside this one.
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    /// use std::sync::Arc;
+    ///
+    /// let spawned = Arc::new(AtomicUsize::new(0));
+    /// let rt = {
+    ///     let spawned = spawned.clone();
+    ///     eddy::runtime::Builder::new_current_thread()
+    ///         .on_task_spawn(move |_| {
+    ///             spawned.fetch_add(1, Ordering::Relaxed);
+    ///         })
+    ///         .build()
+    ///         .unwrap()
+    /// };
+    /// rt.block_on(async {
+    ///     eddy::spawn(async {}).await.unwrap();
+    ///     eddy::task::spawn_blocking(|| ()).await.unwrap();
+    /// });
+    /// assert_eq!(spawned.load(Ordering::Relaxed), 2);
+    /// ```
+    pub fn on_task_spawn<F>(&mut self, f: F) -> &mut Self
+    where
+        F: Fn(&TaskMeta<'_>) + Send + Sync + 'static,
+    {
+        self.on_task_spawn = Some(Arc::new(f));
+        self
+    }
+
+    /// Runs `f` once for every task of this runtime when it ends: completed, panicked, aborted,
+    /// or cancelled because the runtime shut down.
+    ///
+    /// It runs on the thread that ends the task, after the task's future is dropped and its
+    /// result stored, and before the task counts as finished: a caller awaiting the task's
+    /// `JoinHandle` sees everything `f` did. (Tokio calls its hook slightly later, after waking
+    /// the `JoinHandle`, and not for `LocalSet` tasks.)
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    /// use std::sync::Arc;
+    ///
+    /// let ended = Arc::new(AtomicUsize::new(0));
+    /// let rt = {
+    ///     let ended = ended.clone();
+    ///     eddy::runtime::Builder::new_multi_thread()
+    ///         .worker_threads(2)
+    ///         .on_task_terminate(move |_| {
+    ///             ended.fetch_add(1, Ordering::Relaxed);
+    ///         })
+    ///         .build()
+    ///         .unwrap()
+    /// };
+    /// let forever = rt.spawn(std::future::pending::<()>());
+    /// forever.abort();
+    /// assert!(rt.block_on(forever).unwrap_err().is_cancelled());
+    /// assert_eq!(ended.load(Ordering::Relaxed), 1);
+    /// ```
+    pub fn on_task_terminate<F>(&mut self, f: F) -> &mut Self
+    where
+        F: Fn(&TaskMeta<'_>) + Send + Sync + 'static,
+    {
+        self.on_task_terminate = Some(Arc::new(f));
+        self
+    }
+
+    /// Runs `f` just before each poll of a task's future, on the thread that polls it.
+    ///
+    /// Every call is followed by one of [`on_after_task_poll`](Self::on_after_task_poll)'s, on
+    /// the same thread, before the task's next poll or its termination. A run that only
+    /// cancels an aborted task polls nothing and calls neither; blocking tasks call neither.
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    /// use std::sync::Arc;
+    ///
+    /// let polls = Arc::new(AtomicUsize::new(0));
+    /// let rt = {
+    ///     let polls = polls.clone();
+    ///     eddy::runtime::Builder::new_current_thread()
+    ///         .on_before_task_poll(move |_| {
+    ///             polls.fetch_add(1, Ordering::Relaxed);
+    ///         })
+    ///         .build()
+    ///         .unwrap()
+    /// };
+    /// rt.block_on(rt.spawn(async { eddy::task::yield_now().await })).unwrap();
+    /// assert_eq!(polls.load(Ordering::Relaxed), 2); // before and after the yield
+    /// ```
+    pub fn on_before_task_poll<F>(&mut self, f: F) -> &mut Self
+    where
+        F: Fn(&TaskMeta<'_>) + Send + Sync + 'static,
+    {
+        self.on_before_task_poll = Some(Arc::new(f));
+        self
+    }
+
+    /// Runs `f` just after each poll of a task's future, on the thread that polled it, whether
+    /// the poll returned `Pending`, returned `Ready`, or panicked. For the last poll it runs
+    /// before [`on_task_terminate`](Self::on_task_terminate)'s hook (Tokio runs it after).
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicIsize, Ordering};
+    /// use std::sync::Arc;
+    ///
+    /// // The poll hooks come in pairs: this counts the polls under way.
+    /// let polling = Arc::new(AtomicIsize::new(0));
+    /// let rt = {
+    ///     let (up, down) = (polling.clone(), polling.clone());
+    ///     eddy::runtime::Builder::new_multi_thread()
+    ///         .worker_threads(2)
+    ///         .on_before_task_poll(move |_| {
+    ///             up.fetch_add(1, Ordering::SeqCst);
+    ///         })
+    ///         .on_after_task_poll(move |_| {
+    ///             down.fetch_sub(1, Ordering::SeqCst);
+    ///         })
+    ///         .build()
+    ///         .unwrap()
+    /// };
+    /// rt.block_on(rt.spawn(async { eddy::task::yield_now().await })).unwrap();
+    /// assert_eq!(polling.load(Ordering::SeqCst), 0);
+    /// ```
+    pub fn on_after_task_poll<F>(&mut self, f: F) -> &mut Self
+    where
+        F: Fn(&TaskMeta<'_>) + Send + Sync + 'static,
+    {
+        self.on_after_task_poll = Some(Arc::new(f));
+        self
+    }
+
+    /// The task hooks of the runtime's tasks; `None` when none is set.
+    fn task_hooks(&self) -> Option<Arc<TaskHooks>> {
+        TaskHooks::new(
+            self.on_task_spawn.clone(),
+            self.on_task_terminate.clone(),
+            self.on_before_task_poll.clone(),
+            self.on_after_task_poll.clone(),
+        )
+    }
+
+    /// The task hooks of blocking tasks, which are not polled as futures are (see
+    /// `runtime/hooks.rs`).
+    fn blocking_task_hooks(&self) -> Option<Arc<TaskHooks>> {
+        TaskHooks::new(
+            self.on_task_spawn.clone(),
+            self.on_task_terminate.clone(),
+            None,
+            None,
+        )
+    }
+}
+
 impl fmt::Debug for Builder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Builder")
@@ -595,6 +776,19 @@ impl fmt::Debug for Builder {
             .field(
                 "on_thread_unpark",
                 &self.after_unpark.as_ref().map(|_| "..."),
+            )
+            .field("on_task_spawn", &self.on_task_spawn.as_ref().map(|_| "..."))
+            .field(
+                "on_task_terminate",
+                &self.on_task_terminate.as_ref().map(|_| "..."),
+            )
+            .field(
+                "on_before_task_poll",
+                &self.on_before_task_poll.as_ref().map(|_| "..."),
+            )
+            .field(
+                "on_after_task_poll",
+                &self.on_after_task_poll.as_ref().map(|_| "..."),
             )
             .finish()
     }

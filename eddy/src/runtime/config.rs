@@ -1,6 +1,7 @@
 //! Settings the schedulers read at run time, as the builder fixed them.
 
 use crate::loom::StdArc as Arc;
+use crate::runtime::hooks::TaskHooks;
 use crate::runtime::metrics::HistogramLayout;
 
 /// A user hook (thread start/stop, park/unpark).
@@ -24,6 +25,9 @@ pub(crate) struct Config {
     // Metrics (runtime/metrics).
     /// The layout of each worker's poll-time histogram; `None`: no histogram, polls untimed.
     pub(crate) metrics_poll_time_histogram: Option<HistogramLayout>,
+    // Task hooks (`runtime/hooks.rs`).
+    /// The user's task hooks; `None` when none is set.
+    pub(crate) task_hooks: Option<Arc<TaskHooks>>,
 }
 
 /// What the runtime does when a spawned task panics and nobody is there to see it (the panic is

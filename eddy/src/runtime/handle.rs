@@ -1,5 +1,6 @@
 //! `Handle`: a cloneable reference to a running runtime.
 
+use crate::runtime::task::SpawnMeta;
 use crate::runtime::{context, scheduler, Id, RuntimeFlavor, RuntimeMetrics, TryCurrentError};
 use crate::task::JoinHandle;
 use crate::util::error;
@@ -80,46 +81,57 @@ impl Handle {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        Handle::spawn_on(&self.inner, future)
+        Handle::spawn_on(&self.inner, future, SpawnMeta::caller())
     }
 
     /// Spawns a `!Send` future; this must be a `LocalRuntime`'s handle, on its thread.
     #[track_caller]
-    pub(crate) fn spawn_local_on_local_runtime<F>(&self, future: F) -> JoinHandle<F::Output>
+    pub(crate) fn spawn_local_on_local_runtime<F>(
+        &self,
+        future: F,
+        spawn: SpawnMeta<'_>,
+    ) -> JoinHandle<F::Output>
     where
         F: Future + 'static,
         F::Output: 'static,
     {
-        Handle::spawn_local_on(&self.inner, future)
+        Handle::spawn_local_on(&self.inner, future, spawn)
     }
 
     /// The one spawn path of `!Send` futures onto a runtime (`LocalRuntime::spawn_local`, and
     /// `task::spawn_local` outside a `LocalSet`).
     #[track_caller]
-    pub(crate) fn spawn_local_on<F>(inner: &scheduler::Handle, future: F) -> JoinHandle<F::Output>
+    pub(crate) fn spawn_local_on<F>(
+        inner: &scheduler::Handle,
+        future: F,
+        spawn: SpawnMeta<'_>,
+    ) -> JoinHandle<F::Output>
     where
         F: Future + 'static,
         F::Output: 'static,
     {
-        let id = crate::task::Id::next();
         if std::mem::size_of::<F>() > super::runtime::BOX_FUTURE_THRESHOLD {
-            inner.spawn_local(Box::pin(future), id)
+            inner.spawn_local(Box::pin(future), spawn)
         } else {
-            inner.spawn_local(future, id)
+            inner.spawn_local(future, spawn)
         }
     }
 
-    /// The one spawn path behind `Handle::spawn`, `Runtime::spawn` and `eddy::spawn`.
-    pub(crate) fn spawn_on<F>(inner: &scheduler::Handle, future: F) -> JoinHandle<F::Output>
+    /// The one spawn path behind `Handle::spawn`, `Runtime::spawn`, `eddy::spawn` and
+    /// `task::Builder`.
+    pub(crate) fn spawn_on<F>(
+        inner: &scheduler::Handle,
+        future: F,
+        spawn: SpawnMeta<'_>,
+    ) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        let id = crate::task::Id::next();
         if std::mem::size_of::<F>() > super::runtime::BOX_FUTURE_THRESHOLD {
-            inner.spawn(Box::pin(future), id)
+            inner.spawn(Box::pin(future), spawn)
         } else {
-            inner.spawn(future, id)
+            inner.spawn(future, spawn)
         }
     }
 
@@ -130,7 +142,7 @@ impl Handle {
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
-        self.inner.spawn_blocking(func)
+        self.inner.spawn_blocking(func, SpawnMeta::caller())
     }
 
     /// Blocks this thread on `future` with this runtime current. It does not drive the

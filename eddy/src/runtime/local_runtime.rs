@@ -1,5 +1,6 @@
 //! `LocalRuntime`: a current-thread runtime that also runs `!Send` tasks.
 
+use crate::runtime::task::SpawnMeta;
 use crate::runtime::{Builder, EnterGuard, Handle, Runtime};
 use crate::task::JoinHandle;
 use std::fmt;
@@ -80,7 +81,8 @@ impl LocalRuntime {
         F: Future + 'static,
         F::Output: 'static,
     {
-        self.handle().spawn_local_on_local_runtime(future)
+        self.handle()
+            .spawn_local_on_local_runtime(future, SpawnMeta::caller())
     }
 
     /// Runs a blocking closure on the blocking pool.

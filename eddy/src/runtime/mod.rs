@@ -10,6 +10,7 @@ pub(crate) mod context;
 pub(crate) mod coop;
 pub(crate) mod driver;
 mod handle;
+pub(crate) mod hooks;
 pub(crate) mod io;
 mod local_runtime;
 pub(crate) mod metrics;
@@ -28,6 +29,7 @@ mod tests;
 pub use builder::Builder;
 pub use config::UnhandledPanic;
 pub use handle::{EnterGuard, Handle};
+pub use hooks::TaskMeta;
 pub use local_runtime::{LocalOptions, LocalRuntime};
 pub use metrics::{
     HistogramConfiguration, HistogramScale, InvalidHistogramConfiguration, LogHistogram,

@@ -1,6 +1,7 @@
 //! `spawn_blocking`: run blocking code on the runtime's blocking pool.
 
 use crate::runtime::context;
+use crate::runtime::task::SpawnMeta;
 use crate::task::JoinHandle;
 
 /// Runs `func` on a thread of the blocking pool and returns a handle to its result.
@@ -25,7 +26,9 @@ where
     F: FnOnce() -> R + Send + 'static,
     R: Send + 'static,
 {
-    match context::with_current(|handle| handle.spawn_blocking(func)) {
+    // Taken here: the closure below would hide the caller's location from `#[track_caller]`.
+    let spawn = SpawnMeta::caller();
+    match context::with_current(|handle| handle.spawn_blocking(func, spawn)) {
         Ok(join) => join,
         Err(e) => panic!("{e}"),
     }

@@ -1,16 +1,18 @@
-//! `JoinSet`: a collection of spawned tasks, joined in the order they finish.
-//!
-//! The handles live in an `IdleNotifiedSet` (`util/idle_notified_set.rs`): each `JoinHandle`
-//! is polled with a waker of its own entry, registered right when the task joins the set, so
-//! the task's completion moves exactly its entry to the set's notified list. `join_next` then
-//! polls only notified entries, oldest first: O(1) per finished task, in completion order, and
-//! no scan over the tasks still running.
+//! [`JoinSet`], a collection of spawned tasks joined in the order they finish, and its task
+//! [`Builder`].
+
+// The handles live in an `IdleNotifiedSet` (`util/idle_notified_set.rs`): each `JoinHandle`
+// is polled with a waker of its own entry, registered right when the task joins the set, so
+// the task's completion moves exactly its entry to the set's notified list. `join_next` then
+// polls only notified entries, oldest first: O(1) per finished task, in completion order, and
+// no scan over the tasks still running.
 
 use crate::runtime::{coop, Handle};
-use crate::task::{AbortHandle, Id, JoinError, JoinHandle, LocalSet};
+use crate::task::{self, AbortHandle, Id, JoinError, JoinHandle, LocalSet};
 use crate::util::idle_notified_set::{EntryRef, IdleNotifiedSet};
 use std::fmt;
 use std::future::{poll_fn, Future};
+use std::io;
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 
@@ -144,6 +146,7 @@ impl<T: 'static> JoinSet<T> {
 
     /// Spawns a `!Send` future on `local_set` and adds it to the set. The task runs while the
     /// `LocalSet` is polled.
+    #[track_caller]
     pub fn spawn_local_on<F>(&mut self, task: F, local_set: &LocalSet) -> AbortHandle
     where
         F: Future<Output = T> + 'static,
@@ -190,6 +193,23 @@ impl<T: 'static> JoinSet<T> {
         T: Send,
     {
         self.insert(handle.spawn_blocking(f))
+    }
+
+    /// A [`Builder`] that spawns one task, with settings such as a name, into this set.
+    ///
+    /// ```
+    /// # let rt = eddy::runtime::Builder::new_current_thread().build().unwrap();
+    /// # rt.block_on(async {
+    /// let mut set = eddy::task::JoinSet::new();
+    /// set.build_task().name("worker").spawn(async { 7 }).unwrap();
+    /// assert_eq!(set.join_next().await.unwrap().unwrap(), 7);
+    /// # });
+    /// ```
+    pub fn build_task(&mut self) -> Builder<'_, T> {
+        Builder {
+            join_set: self,
+            builder: task::Builder::new(),
+        }
     }
 
     /// Adds a spawned task to the set.
@@ -477,6 +497,114 @@ fn take_if_finished<T>(mut entry: EntryRef<'_, Member<T>>) -> Option<(Id, Result
 
 fn with_id<T>((id, result): (Id, Result<T, JoinError>)) -> Result<(Id, T), JoinError> {
     result.map(|output| (id, output))
+}
+
+/// Spawns one task into a [`JoinSet`] with the settings of a [`task::Builder`]: made by
+/// [`JoinSet::build_task`].
+///
+/// Each `spawn*` method spawns like the `JoinSet` method of the same name, adds the task to
+/// the set, and returns its [`AbortHandle`].
+#[must_use = "a task builder spawns nothing until one of its `spawn` methods is called"]
+pub struct Builder<'a, T> {
+    join_set: &'a mut JoinSet<T>,
+    builder: task::Builder<'a>,
+}
+
+impl<'a, T: 'static> Builder<'a, T> {
+    /// Names the task (see [`task::Builder::name`]).
+    pub fn name(self, name: &'a str) -> Builder<'a, T> {
+        Builder {
+            builder: self.builder.name(name),
+            ..self
+        }
+    }
+
+    /// Spawns `future` on the current runtime, like [`JoinSet::spawn`].
+    ///
+    /// # Panics
+    /// Panics outside a runtime.
+    #[track_caller]
+    pub fn spawn<F>(self, future: F) -> io::Result<AbortHandle>
+    where
+        F: Future<Output = T> + Send + 'static,
+        T: Send,
+    {
+        Ok(self.join_set.insert(self.builder.spawn(future)?))
+    }
+
+    /// Spawns `future` on the runtime of `handle`, like [`JoinSet::spawn_on`].
+    #[track_caller]
+    pub fn spawn_on<F>(self, future: F, handle: &Handle) -> io::Result<AbortHandle>
+    where
+        F: Future<Output = T> + Send + 'static,
+        T: Send,
+    {
+        Ok(self.join_set.insert(self.builder.spawn_on(future, handle)?))
+    }
+
+    /// Spawns a `!Send` future on the current `LocalSet` or `LocalRuntime`, like
+    /// [`JoinSet::spawn_local`].
+    ///
+    /// # Panics
+    /// Panics outside a `LocalSet` and a `LocalRuntime`.
+    #[track_caller]
+    pub fn spawn_local<F>(self, future: F) -> io::Result<AbortHandle>
+    where
+        F: Future<Output = T> + 'static,
+    {
+        Ok(self.join_set.insert(self.builder.spawn_local(future)?))
+    }
+
+    /// Spawns a `!Send` future on `local_set`, like [`JoinSet::spawn_local_on`].
+    #[track_caller]
+    pub fn spawn_local_on<F>(self, future: F, local_set: &LocalSet) -> io::Result<AbortHandle>
+    where
+        F: Future<Output = T> + 'static,
+    {
+        let join = self.builder.spawn_local_on(future, local_set)?;
+        Ok(self.join_set.insert(join))
+    }
+
+    /// Runs `f` on the current runtime's blocking pool, like [`JoinSet::spawn_blocking`].
+    ///
+    /// # Errors
+    /// As [`task::Builder::spawn_blocking_on`].
+    ///
+    /// # Panics
+    /// Panics outside a runtime.
+    #[track_caller]
+    pub fn spawn_blocking<F>(self, f: F) -> io::Result<AbortHandle>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send,
+    {
+        Ok(self.join_set.insert(self.builder.spawn_blocking(f)?))
+    }
+
+    /// Runs `f` on the blocking pool of the runtime of `handle`, like
+    /// [`JoinSet::spawn_blocking_on`].
+    ///
+    /// # Errors
+    /// As [`task::Builder::spawn_blocking_on`].
+    #[track_caller]
+    pub fn spawn_blocking_on<F>(self, f: F, handle: &Handle) -> io::Result<AbortHandle>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send,
+    {
+        Ok(self
+            .join_set
+            .insert(self.builder.spawn_blocking_on(f, handle)?))
+    }
+}
+
+impl<T> fmt::Debug for Builder<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("join_set::Builder")
+            .field("join_set", &self.join_set)
+            .field("builder", &self.builder)
+            .finish()
+    }
 }
 
 impl<T> Drop for JoinSet<T> {

@@ -15,8 +15,9 @@
 //! ```
 
 mod blocking;
+mod builder;
 pub mod coop;
-mod join_set;
+pub mod join_set;
 mod local;
 mod spawn;
 mod task_local;
@@ -29,6 +30,7 @@ pub mod futures {
 
 pub use crate::runtime::task::{AbortHandle, Id, JoinError, JoinHandle};
 pub use blocking::{block_in_place, spawn_blocking};
+pub use builder::Builder;
 #[doc(inline)]
 pub use coop::{consume_budget, unconstrained, Unconstrained};
 pub use join_set::JoinSet;

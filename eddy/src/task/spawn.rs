@@ -1,5 +1,6 @@
 //! `spawn`: run a future as a task of the current runtime.
 
+use crate::runtime::task::SpawnMeta;
 use crate::runtime::{context, Handle};
 use crate::task::JoinHandle;
 use std::future::Future;
@@ -29,7 +30,17 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    match context::with_current(|handle| Handle::spawn_on(handle, future)) {
+    spawn_with(future, SpawnMeta::caller())
+}
+
+/// `spawn` with a name and a location given by the caller (`task::Builder`).
+#[track_caller]
+pub(crate) fn spawn_with<F>(future: F, spawn: SpawnMeta<'_>) -> JoinHandle<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    match context::with_current(|handle| Handle::spawn_on(handle, future, spawn)) {
         Ok(join) => join,
         Err(e) => panic!("{e}"),
     }

@@ -61,6 +61,12 @@ pub(crate) const UNHANDLED_PANIC_SHUTDOWN: &str =
 /// The OS refused to start the first thread of the blocking pool.
 pub(crate) const OS_CANNOT_SPAWN_THREAD: &str = "OS can't spawn worker thread";
 
+/// The `io::Error` of `task::Builder::spawn_blocking` when the OS refused the pool's first
+/// thread: the OS's own error, with what failed in front.
+pub(crate) fn io_cannot_spawn_thread(cause: std::io::Error) -> std::io::Error {
+    std::io::Error::new(cause.kind(), format!("{OS_CANNOT_SPAWN_THREAD}: {cause}"))
+}
+
 /// `task::spawn_local` with neither a `LocalSet` nor a `LocalRuntime` around.
 pub(crate) const SPAWN_LOCAL_OUTSIDE: &str =
     "`spawn_local` called from outside of a `task::LocalSet` or `runtime::LocalRuntime`";

@@ -13,9 +13,10 @@
 use super::schedule::BlockingSchedule;
 use super::shutdown;
 use super::task::BlockingTask;
-use crate::loom::{thread, Arc, Condvar, Mutex};
+use crate::loom::{thread, Arc, Condvar, Mutex, StdArc};
 use crate::runtime::config::{Callback, ThreadNameFn};
-use crate::runtime::task::{self, JoinHandle, UnownedTask};
+use crate::runtime::hooks::TaskHooks;
+use crate::runtime::task::{self, JoinHandle, SpawnMeta, UnownedTask};
 use crate::runtime::time::clock::AutoAdvanceInhibitor;
 use crate::runtime::{context, scheduler};
 use crate::util::error;
@@ -45,6 +46,9 @@ pub(crate) struct PoolConfig {
     pub(crate) before_stop: Option<Callback>,
     pub(crate) thread_cap: usize,
     pub(crate) keep_alive: Duration,
+    /// The task hooks blocking tasks report to (spawn and terminate only). A std `Arc` under
+    /// loom too: it is shared with the scheduler's, and loom need not model it.
+    pub(crate) task_hooks: Option<StdArc<TaskHooks>>,
 }
 
 struct Inner {
@@ -159,20 +163,67 @@ impl fmt::Debug for BlockingPool {
     }
 }
 
+/// Why `Spawner::try_spawn_blocking` could not hand its task to a thread. The task is
+/// cancelled either way, and its JoinHandle resolves to a cancelled `JoinError`.
+pub(crate) enum SpawnError {
+    /// The pool has shut down.
+    ShutDown,
+    /// The pool has no thread, and the operating system refused to start one.
+    NoThreads(io::Error),
+}
+
+impl SpawnError {
+    /// The error as `task::Builder` reports it. (A method, not `From`: an impl on `io::Error`
+    /// would show in the compiler's hints to users about `?` on `io::Error`.)
+    pub(crate) fn into_io(self) -> io::Error {
+        match self {
+            SpawnError::ShutDown => error::io_runtime_shutdown(),
+            SpawnError::NoThreads(e) => error::io_cannot_spawn_thread(e),
+        }
+    }
+}
+
 impl Spawner {
     /// Runs `func` on a pool thread; after shutdown the JoinHandle resolves to a cancellation.
-    pub(crate) fn spawn_blocking<F, R>(&self, rt: &scheduler::Handle, func: F) -> JoinHandle<R>
+    ///
+    /// # Panics
+    /// Panics when the pool has no thread and the operating system refuses to start one.
+    #[track_caller]
+    pub(crate) fn spawn_blocking<F, R>(
+        &self,
+        rt: &scheduler::Handle,
+        func: F,
+        spawn: SpawnMeta<'_>,
+    ) -> JoinHandle<R>
     where
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
-        let id = task::Id::next();
-        let (task, join) = task::unowned(BlockingTask::new(func), BlockingSchedule, id);
-        self.spawn_task(task, rt);
-        join
+        let (join, spawned) = self.try_spawn_blocking(rt, func, spawn);
+        match spawned {
+            Ok(()) | Err(SpawnError::ShutDown) => join,
+            Err(SpawnError::NoThreads(e)) => panic!("{}: {e}", error::OS_CANNOT_SPAWN_THREAD),
+        }
     }
 
-    fn spawn_task(&self, task: Task, rt: &scheduler::Handle) {
+    /// Like `spawn_blocking`, but reports why the task could not be queued (it is cancelled
+    /// then) instead of panicking or returning a cancelled JoinHandle alone.
+    pub(crate) fn try_spawn_blocking<F, R>(
+        &self,
+        rt: &scheduler::Handle,
+        func: F,
+        spawn: SpawnMeta<'_>,
+    ) -> (JoinHandle<R>, Result<(), SpawnError>)
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        let schedule = BlockingSchedule::new(self.inner.config.task_hooks.clone());
+        let (task, join) = task::unowned(BlockingTask::new(func), schedule, spawn);
+        (join, self.spawn_task(task, rt))
+    }
+
+    fn spawn_task(&self, task: Task, rt: &scheduler::Handle) -> Result<(), SpawnError> {
         let queued = Queued {
             task,
             inhibitor: rt.driver().inhibit_auto_advance(),
@@ -181,7 +232,7 @@ impl Spawner {
         if shared.shutdown {
             drop(shared);
             queued.shutdown();
-            return;
+            return Err(SpawnError::ShutDown);
         }
         shared.queue.push_back(queued);
         if shared.num_idle > 0 {
@@ -192,14 +243,14 @@ impl Spawner {
             // The claim (`num_notify`) is already recorded, and an idle thread is inside its
             // wait (it re-checks the claims after every wake-up), so the signal cannot be lost.
             self.inner.condvar.notify_one();
-            return;
+            return Ok(());
         }
         if shared.num_threads == self.inner.config.thread_cap {
             // Every thread is busy and no more may start: the task waits in the queue.
-            return;
+            return Ok(());
         }
         let Some(shutdown_tx) = shared.shutdown_tx.clone() else {
-            return;
+            return Ok(());
         };
         let index = shared.next_thread_index;
         shared.next_thread_index += 1;
@@ -207,19 +258,20 @@ impl Spawner {
             Ok(handle) => {
                 shared.num_threads += 1;
                 shared.threads.insert(index, handle);
+                Ok(())
             }
-            // With no thread at all the task would wait forever: that is fatal. Take the task
-            // back out first, so it cannot run later behind a spawn that visibly failed.
+            // With no thread at all the task would wait forever: the spawn fails. Take the
+            // task back out first, so it cannot run later behind a spawn that visibly failed.
             Err(e) if shared.num_threads == 0 => {
                 let task = shared.queue.pop_back();
                 drop(shared);
                 if let Some(task) = task {
                     task.shutdown();
                 }
-                panic!("{}: {e}", error::OS_CANNOT_SPAWN_THREAD);
+                Err(SpawnError::NoThreads(e))
             }
             // A busy thread will take the task when it is done.
-            Err(_) => {}
+            Err(_) => Ok(()),
         }
     }
 

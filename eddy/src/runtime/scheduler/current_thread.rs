@@ -18,7 +18,8 @@ use super::inject::Inject;
 use crate::loom::{AtomicBool, Mutex, Ordering, StdArc as Arc};
 use crate::runtime::config::{Config, UnhandledPanic};
 use crate::runtime::driver::{self, Driver, Look};
-use crate::runtime::task::{self, JoinHandle, Notified, OwnedTasks, Schedule, Task};
+use crate::runtime::hooks::TaskHooks;
+use crate::runtime::task::{self, JoinHandle, Notified, OwnedTasks, Schedule, SpawnMeta, Task};
 use crate::runtime::{
     blocking, context, coop, scheduler, MetricsBatch, SchedulerMetrics, WorkerMetrics,
 };
@@ -223,13 +224,17 @@ impl CurrentThread {
 }
 
 impl Handle {
-    pub(crate) fn spawn<F>(me: &Arc<Handle>, future: F, id: task::Id) -> JoinHandle<F::Output>
+    pub(crate) fn spawn<F>(
+        me: &Arc<Handle>,
+        future: F,
+        spawn: SpawnMeta<'_>,
+    ) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
         // SAFETY: the future and its output are `Send`.
-        unsafe { Handle::spawn_unsend(me, future, id) }
+        unsafe { Handle::spawn_unsend(me, future, spawn) }
     }
 
     /// True on the thread that created this runtime, when it is a `LocalRuntime`.
@@ -247,7 +252,11 @@ impl Handle {
     /// # Panics
     /// Panics on any other thread, or when this is not a `LocalRuntime`.
     #[track_caller]
-    pub(crate) fn spawn_local<F>(me: &Arc<Handle>, future: F, id: task::Id) -> JoinHandle<F::Output>
+    pub(crate) fn spawn_local<F>(
+        me: &Arc<Handle>,
+        future: F,
+        spawn: SpawnMeta<'_>,
+    ) -> JoinHandle<F::Output>
     where
         F: Future + 'static,
     {
@@ -255,47 +264,61 @@ impl Handle {
         assert!(me.is_local_owner(), "{}", error::LOCAL_RUNTIME_WRONG_THREAD);
         // SAFETY: a `LocalRuntime` is `!Send` and `!Sync`, so only this thread, which created
         // it, ever drives it: every poll and drop of the task happens here.
-        unsafe { Handle::spawn_unsend(me, future, id) }
+        unsafe { Handle::spawn_unsend(me, future, spawn) }
     }
 
     /// # Safety
     /// Unless `F` and its output are `Send`, this is a `LocalRuntime` and the caller is on the
     /// thread that created it (see `OwnedTasks::bind_unsend`).
-    unsafe fn spawn_unsend<F>(me: &Arc<Handle>, future: F, id: task::Id) -> JoinHandle<F::Output>
+    unsafe fn spawn_unsend<F>(
+        me: &Arc<Handle>,
+        future: F,
+        spawn: SpawnMeta<'_>,
+    ) -> JoinHandle<F::Output>
     where
         F: Future + 'static,
     {
+        // Created (and its spawn hook run) before the core is borrowed below, so that a hook
+        // that spawns in turn takes the fast path too.
+        let (task, join) = task::new_task(future, me.clone(), spawn);
         // On the thread that drives this runtime, bind into the unlocked half of the owned list
         // and queue locally, under one borrow of the core.
-        let mut future = Some(future);
+        let mut task = Some(task);
         let local = context::with_scheduler(|cx| {
             let Some(scheduler::Context::CurrentThread(cx)) = cx else {
-                return None;
+                return false;
             };
             if !Arc::ptr_eq(&cx.handle, me) {
-                return None;
+                return false;
             }
-            let mut core = cx.core.try_borrow_mut().ok()?;
-            let core = core.as_mut()?;
-            let future = future.take().expect("taken once");
+            let Ok(mut core) = cx.core.try_borrow_mut() else {
+                return false;
+            };
+            let Some(core) = core.as_mut() else {
+                return false;
+            };
+            let task = task.take().expect("taken once");
             // SAFETY: this thread holds the core, which makes it the owned list's exclusive
             // owner (see `OwnedTasks`); the `!Send` requirement is the caller's.
-            let (join, notified) = unsafe { me.shared.owned.bind_local(future, me.clone(), id) };
-            if let Some(notified) = notified {
+            if let Some(notified) = unsafe { me.shared.owned.bind_local(task) } {
                 core.tasks.push_back(notified);
             }
-            Some(join)
+            true
         });
-        if let Some(join) = local {
+        if local {
             return join;
         }
-        let future = future.take().expect("not taken by the local path");
+        let task = task.take().expect("not taken by the local path");
         // SAFETY: the `!Send` requirement is the caller's.
-        let (join, notified) = unsafe { me.shared.owned.bind_unsend(future, me.clone(), id) };
-        if let Some(notified) = notified {
+        if let Some(notified) = unsafe { me.shared.owned.bind_unsend(task) } {
             <Arc<Handle> as Schedule>::schedule(notified);
         }
         join
+    }
+
+    /// The user's task hooks, if any.
+    pub(crate) fn task_hooks(&self) -> Option<&Arc<TaskHooks>> {
+        self.shared.config.task_hooks.as_ref()
     }
 
     pub(crate) fn id(&self) -> u64 {
@@ -354,6 +377,10 @@ impl Schedule for Arc<Handle> {
         // core, so its completion (this call) runs there, and that thread is the owned list's
         // exclusive owner. Other tasks are in the locked shards, where `remove` needs nothing.
         unsafe { self.shared.owned.remove(task) }
+    }
+
+    fn hooks(&self) -> Option<&TaskHooks> {
+        self.shared.config.task_hooks.as_deref()
     }
 
     fn schedule(task: Notified<Self>) {

@@ -9,8 +9,10 @@ pub(crate) mod inject;
 pub(crate) mod multi_thread;
 
 use crate::loom::StdArc as Arc;
+use crate::runtime::hooks::TaskHooks;
+use crate::runtime::task::SpawnMeta;
 use crate::runtime::{blocking, driver, RuntimeFlavor, WorkerMetrics};
-use crate::task::{Id, JoinHandle};
+use crate::task::JoinHandle;
 use std::future::Future;
 use std::task::Waker;
 
@@ -28,38 +30,51 @@ pub(crate) enum Context {
 }
 
 impl Handle {
-    pub(crate) fn spawn<F>(&self, future: F, id: Id) -> JoinHandle<F::Output>
+    pub(crate) fn spawn<F>(&self, future: F, spawn: SpawnMeta<'_>) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
         match self {
-            Handle::CurrentThread(handle) => current_thread::Handle::spawn(handle, future, id),
-            Handle::MultiThread(handle) => multi_thread::Handle::spawn(handle, future, id),
+            Handle::CurrentThread(handle) => current_thread::Handle::spawn(handle, future, spawn),
+            Handle::MultiThread(handle) => multi_thread::Handle::spawn(handle, future, spawn),
         }
     }
 
     /// Spawns a `!Send` future; panics unless this is a `LocalRuntime` and the caller is on
     /// its thread.
     #[track_caller]
-    pub(crate) fn spawn_local<F>(&self, future: F, id: Id) -> JoinHandle<F::Output>
+    pub(crate) fn spawn_local<F>(&self, future: F, spawn: SpawnMeta<'_>) -> JoinHandle<F::Output>
     where
         F: Future + 'static,
     {
         match self {
             Handle::CurrentThread(handle) => {
-                current_thread::Handle::spawn_local(handle, future, id)
+                current_thread::Handle::spawn_local(handle, future, spawn)
             }
             Handle::MultiThread(_) => panic!("{}", crate::util::error::SPAWN_LOCAL_OUTSIDE),
         }
     }
 
-    pub(crate) fn spawn_blocking<F, R>(&self, func: F) -> JoinHandle<R>
+    /// Runs `func` on the blocking pool.
+    ///
+    /// # Panics
+    /// Panics when the pool has no thread and the operating system refuses to start one.
+    #[track_caller]
+    pub(crate) fn spawn_blocking<F, R>(&self, func: F, spawn: SpawnMeta<'_>) -> JoinHandle<R>
     where
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
-        self.blocking_spawner().spawn_blocking(self, func)
+        self.blocking_spawner().spawn_blocking(self, func, spawn)
+    }
+
+    /// The task hooks of this runtime's tasks, for a `LocalSet` that adopts them.
+    pub(crate) fn task_hooks(&self) -> Option<&Arc<TaskHooks>> {
+        match self {
+            Handle::CurrentThread(handle) => handle.task_hooks(),
+            Handle::MultiThread(handle) => handle.task_hooks(),
+        }
     }
 
     pub(crate) fn blocking_spawner(&self) -> &blocking::Spawner {

@@ -1,10 +1,16 @@
 //! The task's single allocation: `Cell<T, S>` = header | core | trailer.
 //!
-//! * [`Header`] is what every handle points at. It holds the hot, type-erased fields: the state
-//!   word, the vtable, the intrusive link for the inject queue, the owner and the task id. It fits
-//!   in one cache line, and the cell is aligned to a cache line so that two tasks never share one.
+//! * [`Header`] is what every handle points at. It holds the type-erased fields every task has:
+//!   the state word, the vtable, the intrusive link for the inject queue, the owner, the task id
+//!   and where it was spawned. It fits in one cache line (asserted below), and the cell is
+//!   aligned to a cache line so that two tasks never share one.
 //! * [`Core`] holds the scheduler handle and the [`Stage`] (future, output, or nothing).
-//! * [`Trailer`] holds the cold fields: the `OwnedTasks` links and the join waker.
+//! * [`Trailer`] holds the cold fields: the `OwnedTasks` links, the join waker and the name.
+//!
+//! Size matters beyond the header: cells come from size classes of 128 bytes (`alloc.rs`), and
+//! a task with a small future (16 bytes: an `Arc` and a state byte) fills its class exactly.
+//! One more word anywhere moves every such task into the 256-byte class, which is why the name
+//! is one thin pointer and the local-half flag shares the owner id's word (test at the end).
 //!
 //! Who touches what (the full contract is in `task/mod.rs`):
 //! * `Stage` — only the holder of the RUNNING bit, or, after COMPLETE, the JoinHandle (to take
@@ -13,18 +19,21 @@
 //! * `waker` — the JoinHandle while JOIN_WAKER is unset and the task is not complete; the runtime
 //!   while JOIN_WAKER is set and the task is complete.
 //! * `queue_next` — whoever holds the `Notified` while it sits in an intrusive queue.
-//! * `owned` links — the `OwnedTasks` shard lock, or its exclusive owner for the local half;
-//!   `owner_id` and `bound_locally` — written once, before the task is shared.
+//! * `owned` links — the `OwnedTasks` shard lock, or its exclusive owner for the local half.
+//! * `owner_id` (with its local-half bit), `id`, `spawned_at`, `name` — written once, before the
+//!   task is shared; read-only afterwards.
 
 use super::alloc;
 use super::id::Id;
 use super::raw::Vtable;
 use super::state::State;
 use super::JoinError;
+use super::SpawnMeta;
 use crate::loom::UnsafeCell;
 use crate::util::linked_list;
 use std::alloc::Layout;
 use std::future::Future;
+use std::panic::Location;
 use std::ptr::NonNull;
 use std::task::Waker;
 
@@ -51,11 +60,21 @@ pub(crate) struct Header {
     /// sits in such a queue.
     pub(super) queue_next: UnsafeCell<Option<NonNull<Header>>>,
     pub(super) vtable: &'static Vtable,
-    /// Which `OwnedTasks` list this task is bound to (0 = none). Written once, before the task is
-    /// shared with other threads.
+    /// Which `OwnedTasks` list this task is bound to (0 = none), and in its top bit
+    /// (`BOUND_LOCALLY`) whether it sits in that list's unlocked local half. Written once, at
+    /// bind, before the task is shared with other threads.
     pub(super) owner_id: UnsafeCell<u64>,
     pub(super) id: Id,
+    /// The user's spawn call (`#[track_caller]` down the spawn path), for `TaskMeta`.
+    pub(super) spawned_at: &'static Location<'static>,
 }
+
+// The header must stay within one cache line (DESIGN §7); 48 bytes on 64-bit targets.
+const _: () = assert!(std::mem::size_of::<Header>() <= 64);
+
+/// The `owner_id` bit of a task bound into the local half of its `OwnedTasks`. Owner ids count
+/// up from 1 and never come near it.
+const BOUND_LOCALLY: u64 = 1 << 63;
 
 /// The future (or its result) and the scheduler that runs it.
 pub(super) struct Core<T: Future, S> {
@@ -70,18 +89,27 @@ pub(super) enum Stage<T: Future> {
     Consumed,
 }
 
-/// The cold part: list links and the join waker.
+/// The cold part: list links, the join waker and the name.
 pub(super) struct Trailer {
     pub(super) owned: linked_list::Pointers<Header>,
-    /// Whether the task sits in its `OwnedTasks`' unlocked local half. Written once at bind,
-    /// before the task is shared.
-    pub(super) bound_locally: UnsafeCell<bool>,
     pub(super) waker: UnsafeCell<Option<Waker>>,
+    /// The name given at spawn (`task::Builder::name`); immutable. Boxed twice so that the
+    /// field is one word: unnamed tasks, nearly all of them, pay 8 bytes rather than 16.
+    pub(super) name: Option<Box<TaskName>>,
+}
+
+/// A task's name, behind a thin pointer (see `Trailer::name`).
+pub(super) struct TaskName(Box<str>);
+
+impl TaskName {
+    pub(super) fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
 // SAFETY: the header is shared between threads; every field is either atomic (`state`), immutable
-// after the task is shared (`vtable`, `id`, `owner_id`), or accessed only by the one party the
-// contract in `task/mod.rs` names for it (`queue_next`).
+// after the task is shared (`vtable`, `id`, `owner_id`, `spawned_at`), or accessed only by the one
+// party the contract in `task/mod.rs` names for it (`queue_next`).
 unsafe impl Send for Header {}
 // SAFETY: as for `Send`.
 unsafe impl Sync for Header {}
@@ -92,8 +120,11 @@ impl<T: Future, S> Cell<T, S> {
         future: T,
         scheduler: S,
         id: Id,
+        spawn: SpawnMeta<'_>,
         vtable: &'static Vtable,
     ) -> NonNull<Cell<T, S>> {
+        // Allocated before the cell, so that an allocation failure here leaves nothing behind.
+        let name = spawn.name.map(|name| Box::new(TaskName(name.into())));
         let cell = alloc::allocate(Layout::new::<Cell<T, S>>()).cast::<Cell<T, S>>();
         // SAFETY: the block is fresh, sized and aligned for a `Cell<T, S>`.
         unsafe {
@@ -104,6 +135,7 @@ impl<T: Future, S> Cell<T, S> {
                     vtable,
                     owner_id: UnsafeCell::new(0),
                     id,
+                    spawned_at: spawn.spawned_at,
                 },
                 core: Core {
                     scheduler,
@@ -111,8 +143,8 @@ impl<T: Future, S> Cell<T, S> {
                 },
                 trailer: Trailer {
                     owned: linked_list::Pointers::new(),
-                    bound_locally: UnsafeCell::new(false),
                     waker: UnsafeCell::new(None),
+                    name,
                 },
             })
         };
@@ -196,39 +228,49 @@ impl Header {
         }
     }
 
-    /// Marks the task as bound to the local half of its `OwnedTasks`.
-    ///
-    /// # Safety
-    /// `me` is live and not yet shared with another thread.
-    pub(super) unsafe fn set_bound_locally(me: NonNull<Header>) {
-        // SAFETY: live (caller).
-        let trailer = unsafe { Header::trailer(me).as_ref() };
-        // SAFETY: unshared (caller), so nobody reads the flag concurrently.
-        trailer
-            .bound_locally
-            .with_mut(|flag| unsafe { *flag = true });
-    }
-
-    /// # Safety
-    /// `me` is live.
-    pub(super) unsafe fn is_bound_locally(me: NonNull<Header>) -> bool {
-        // SAFETY: live (caller).
-        let trailer = unsafe { Header::trailer(me).as_ref() };
-        // SAFETY: the flag is immutable once the task is shared.
-        trailer.bound_locally.with(|flag| unsafe { *flag })
-    }
-
     /// The owner id, read by `OwnedTasks` under its lock or after binding.
     pub(super) fn owner_id(&self) -> u64 {
+        self.owner_word() & !BOUND_LOCALLY
+    }
+
+    /// Whether the task sits in the local half of its `OwnedTasks`.
+    pub(super) fn is_bound_locally(&self) -> bool {
+        self.owner_word() & BOUND_LOCALLY != 0
+    }
+
+    fn owner_word(&self) -> u64 {
         // SAFETY: written once before the task is shared; reads never race with that write.
         self.owner_id.with(|ptr| unsafe { *ptr })
     }
 
+    /// Records the list the task is bound to, and whether into its local half.
+    ///
     /// # Safety
     /// Called once, before the task is visible to another thread.
-    pub(super) unsafe fn set_owner_id(&self, owner: u64) {
+    pub(super) unsafe fn set_owner(&self, owner: u64, locally: bool) {
+        debug_assert_eq!(
+            owner & BOUND_LOCALLY,
+            0,
+            "owner ids never reach the flag bit"
+        );
+        let word = if locally {
+            owner | BOUND_LOCALLY
+        } else {
+            owner
+        };
         // SAFETY: the caller guarantees no concurrent access.
-        self.owner_id.with_mut(|ptr| unsafe { *ptr = owner });
+        self.owner_id.with_mut(|ptr| unsafe { *ptr = word });
+    }
+
+    /// The task's name.
+    ///
+    /// # Safety
+    /// `me` points to a live task, and the returned borrow does not outlive the caller's
+    /// reference to it.
+    pub(super) unsafe fn name<'a>(me: NonNull<Header>) -> Option<&'a str> {
+        // SAFETY: the trailer is live (caller); `name` is immutable once the task exists.
+        let trailer = unsafe { Header::trailer(me).as_ref() };
+        trailer.name.as_deref().map(TaskName::as_str)
     }
 }
 
@@ -261,5 +303,26 @@ impl Trailer {
                 waker.wake_by_ref();
             }
         })
+    }
+}
+
+#[cfg(all(test, not(loom), target_pointer_width = "64"))]
+mod tests {
+    use super::*;
+
+    /// A scheduler handle of one word, as every real one is (an `Arc`).
+    struct OneWord(#[allow(dead_code)] Box<u8>);
+
+    #[test]
+    fn a_small_task_fills_one_128_byte_class() {
+        let counter = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let future = async move {
+            counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        };
+        fn cell_size<F: Future>(_: &F) -> usize {
+            std::mem::size_of::<Cell<F, OneWord>>()
+        }
+        assert_eq!(std::mem::size_of::<Header>(), 48);
+        assert_eq!(cell_size(&future), 128);
     }
 }

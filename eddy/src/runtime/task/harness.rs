@@ -1,7 +1,8 @@
 //! `Harness`: the typed side of a task — polling, completing, cancelling, reading the output.
 //!
 //! Every user callback that can panic (the future's `poll` and `Drop`, the output's `Drop`, the
-//! join waker) runs inside `catch_unwind` here, so a panic never unwinds into a scheduler.
+//! join waker, the task hooks) runs inside `catch_unwind` here, so a panic never unwinds into a
+//! scheduler. The poll and terminate hooks are called here (contract, "Task hooks").
 
 use super::core::{Cell, Core, Header, Stage, Trailer};
 use super::state::{
@@ -9,7 +10,7 @@ use super::state::{
 };
 use super::waker::waker_ref;
 use super::{Id, JoinError, Notified, Schedule, Task};
-use crate::runtime::context;
+use crate::runtime::{context, TaskMeta};
 use crate::util::panic::{drop_payload, quietly};
 use std::future::Future;
 use std::mem::ManuallyDrop;
@@ -55,6 +56,14 @@ impl<T: Future, S: Schedule> Harness<T, S> {
         self.header().id
     }
 
+    /// What the hooks are told about this task.
+    fn meta(&self) -> TaskMeta<'_> {
+        // SAFETY: the cell is live while the harness exists, and the name is borrowed no longer
+        // than the harness.
+        let name = unsafe { Header::name(self.header_ptr()) };
+        TaskMeta::new(self.id(), self.header().spawned_at, name)
+    }
+
     /// Polls the future once, consuming the `Notified`'s reference.
     pub(super) fn poll(self) {
         match self.state().transition_to_running() {
@@ -62,7 +71,16 @@ impl<T: Future, S: Schedule> Harness<T, S> {
                 // The context's waker borrows the poll's reference: no count change per poll.
                 let waker = waker_ref(self.header_ptr());
                 let mut cx = Context::from_waker(&waker);
-                let yielded = match poll_future(self.core(), self.id(), &mut cx) {
+                // Read once: without hooks, each side of the poll costs one branch.
+                let hooks = self.core().scheduler.hooks();
+                if let Some(hooks) = hooks {
+                    hooks.before_poll(&self.meta());
+                }
+                let polled = poll_future(self.core(), self.id(), &mut cx);
+                if let Some(hooks) = hooks {
+                    hooks.after_poll(&self.meta());
+                }
+                let yielded = match polled {
                     Polled::Ready => return self.complete(),
                     Polled::Pending { yielded } => yielded,
                 };
@@ -100,14 +118,19 @@ impl<T: Future, S: Schedule> Harness<T, S> {
         self.complete();
     }
 
-    /// The output is stored: leave the owned list, mark the task complete, tell the JoinHandle
-    /// or drop the output. The caller holds RUNNING and one reference (the poll's, or the
-    /// shutdown caller's).
+    /// The output is stored: call the terminate hook, leave the owned list, mark the task
+    /// complete, tell the JoinHandle or drop the output. The caller holds RUNNING and one
+    /// reference (the poll's, or the shutdown caller's).
     ///
     /// The list entry is unlinked *before* COMPLETE is set, so that completion and the
     /// reference drops are one atomic step in the common case (a JoinHandle with no waker yet):
     /// after it, another thread may free the task, so nothing here touches the cell again.
     fn complete(self) {
+        // The terminate hook runs first, while the task is surely alive and not yet visibly
+        // complete: once `COMPLETE` is set below, the JoinHandle may free the cell at once.
+        if let Some(hooks) = self.core().scheduler.hooks() {
+            hooks.terminate(&self.meta());
+        }
         // SAFETY: the reference we hold keeps the task alive; `task` is not dropped.
         let task = ManuallyDrop::new(unsafe { Task::<S>::from_raw(self.header_ptr()) });
         let refs = match self.core().scheduler.release(&task) {

@@ -15,15 +15,14 @@
 //!   its core). `bind_local`, and `remove`/`close_and_shutdown_all`/`is_empty` when local tasks
 //!   exist, are `unsafe` and require that exclusive ownership; handing the core to another
 //!   thread goes through a mutex, which orders one owner's accesses before the next one's. A
-//!   task records at bind which half it is in (`Trailer::bound_locally`), so `remove` needs no
+//!   task records at bind which half it is in (a bit of `Header::owner_id`), so `remove` needs no
 //!   guess. The local half saves a lock and an unlock per spawn and per completion.
 
 use super::core::Header;
-use super::{new_task, Id, JoinHandle, Notified, Schedule, Task};
+use super::{Id, NewTask, Notified, Schedule, Task};
 use crate::loom::{AtomicBool, AtomicU64, Mutex, Ordering, StaticAtomicU64, UnsafeCell};
 use crate::util::cache_padded::CachePadded;
 use crate::util::linked_list::{self, LinkedList};
-use std::future::Future;
 use std::marker::PhantomData;
 use std::ptr::NonNull;
 
@@ -121,67 +120,48 @@ impl<S: Schedule> OwnedTasks<S> {
         self.id
     }
 
-    /// Creates a task and links it. Returns `None` for the `Notified` when the list is closed;
-    /// the task is then already cancelled, and its JoinHandle resolves to a cancelled error.
+    /// Links a new task. Returns `None` when the list is closed: the task is then already
+    /// cancelled, and its JoinHandle resolves to a cancelled error.
     ///
     /// # Safety
-    /// Unless `T` and `T::Output` are `Send`, the scheduler polls the task only on one thread,
-    /// the caller's, and every drop of its future or output happens there too (a `LocalSet`, a
-    /// `LocalRuntime`).
-    pub(crate) unsafe fn bind_unsend<T>(
-        &self,
-        future: T,
-        scheduler: S,
-        id: Id,
-    ) -> (JoinHandle<T::Output>, Option<Notified<S>>)
-    where
-        T: Future + 'static,
-    {
-        let (task, notified, join) = new_task(future, scheduler, id);
+    /// Unless the task's future and output are `Send`, the scheduler polls the task only on one
+    /// thread, the caller's, and every drop of its future or output happens there too (a
+    /// `LocalSet`, a `LocalRuntime`).
+    pub(crate) unsafe fn bind_unsend(&self, new: NewTask<S>) -> Option<Notified<S>> {
+        let NewTask { task, notified } = new;
         // SAFETY: the task is not shared with any thread yet.
-        unsafe { task.header().set_owner_id(self.id) };
-        let mut shard = self.shard_for(id).lock();
+        unsafe { task.header().set_owner(self.id, false) };
+        let mut shard = self.shard_for(task.header().id).lock();
         if self.closed.load(Ordering::Acquire) {
             drop(shard);
             drop(notified);
             task.shutdown();
-            return (join, None);
+            return None;
         }
         shard.tasks.push_front(task);
         shard.bound += 1;
-        (join, Some(notified))
+        Some(notified)
     }
 
     /// Like `bind_unsend`, into the unlocked local half.
     ///
     /// # Safety
-    /// The caller is the list's exclusive owner (module contract). Unless `T` and `T::Output`
-    /// are `Send`, the requirement of `bind_unsend` holds too.
-    pub(crate) unsafe fn bind_local<T>(
-        &self,
-        future: T,
-        scheduler: S,
-        id: Id,
-    ) -> (JoinHandle<T::Output>, Option<Notified<S>>)
-    where
-        T: Future + 'static,
-    {
-        let (task, notified, join) = new_task(future, scheduler, id);
+    /// The caller is the list's exclusive owner (module contract). Unless the task's future and
+    /// output are `Send`, the requirement of `bind_unsend` holds too.
+    pub(crate) unsafe fn bind_local(&self, new: NewTask<S>) -> Option<Notified<S>> {
+        let NewTask { task, notified } = new;
         // SAFETY: the task is not shared with any thread yet.
-        unsafe {
-            task.header().set_owner_id(self.id);
-            Header::set_bound_locally(task.raw.header_ptr());
-        }
+        unsafe { task.header().set_owner(self.id, true) };
         if self.closed.load(Ordering::Acquire) {
             drop(notified);
             task.shutdown();
-            return (join, None);
+            return None;
         }
         // SAFETY: exclusive owner (caller).
         self.local
             .with_mut(|list| unsafe { (*list).push_front(task) });
         bump(&self.local_bound);
-        (join, Some(notified))
+        Some(notified)
     }
 
     /// Unlinks `task` if it belongs to this list and is still linked.
@@ -193,8 +173,8 @@ impl<S: Schedule> OwnedTasks<S> {
         if header.owner_id() != self.id {
             return None;
         }
-        // SAFETY: the flag was written before the task was shared and never changes.
-        if unsafe { Header::is_bound_locally(task.raw.header_ptr()) } {
+        // The flag was written before the task was shared and never changes.
+        if header.is_bound_locally() {
             // SAFETY: exclusive owner (caller); the task is alive and in this half or in none.
             let removed = self
                 .local

@@ -8,10 +8,11 @@
 //! ## Memory
 //!
 //! A task is one heap `Cell<T, S>` (`core.rs`): a `Header` (state word, vtable, inject-queue
-//! link, owner id, task id), a `Core` (the scheduler handle `S` and the `Stage`: the future, its
-//! result, or nothing) and a `Trailer` (the `OwnedTasks` links and the join waker). Every handle
-//! is a pointer to the header; the vtable (`raw.rs`) recovers the concrete types. Cells come
-//! from `alloc.rs`, which keeps a per-thread cache of freed cells by size class.
+//! link, owner id with its local-half bit, task id, spawn location), a `Core` (the scheduler
+//! handle `S` and the `Stage`: the future, its result, or nothing) and a `Trailer` (the
+//! `OwnedTasks` links, the join waker and the optional name). Every handle is a pointer to the
+//! header; the vtable (`raw.rs`) recovers the concrete types. Cells come from `alloc.rs`, which
+//! keeps a per-thread cache of freed cells by size class.
 //!
 //! ## References
 //!
@@ -76,18 +77,33 @@
 //! * `Stage`: the holder of `RUNNING`; after `COMPLETE`, see above.
 //! * `queue_next`: whoever holds the `Notified` while it sits in the inject queue.
 //! * `owned` links: the `OwnedTasks` shard lock, or for tasks in its local half the list's
-//!   exclusive owner. `owner_id` and `bound_locally`: written once before the task is shared.
+//!   exclusive owner. `owner_id` (and its local-half bit): written once, at bind, before the
+//!   task is shared. `id`, `spawned_at` and `name`: written when the cell is created, read-only
+//!   after, by anyone holding a reference.
 //! * The scheduler `S`: read-only, by anyone holding a reference. `Schedule::schedule` gets it
 //!   through the `Notified` and may not use it after handing the `Notified` to a queue: from then
 //!   on another thread may run the task to completion and free it.
 //!
+//! ## Task hooks
+//!
+//! The user's task hooks (`runtime/hooks.rs`) come from `Schedule::hooks` and are called by
+//! this module, never by the schedulers, so that every scheduler gives the same order:
+//!
+//! * spawn: in `new_task`, after the cell is allocated and before it is bound or returned, so
+//!   no other thread can reach the task yet;
+//! * before/after poll: in `Harness::poll`, around `poll_future` only, while holding `RUNNING`;
+//! * terminate: at the start of `Harness::complete`, while still holding `RUNNING` and the
+//!   completer's reference, after the result is stored and before `COMPLETE` is set. Every
+//!   task reaches `complete` exactly once (by its holder of `RUNNING`), so the hook runs once,
+//!   and the `JoinHandle` cannot observe completion before it has returned.
+//!
 //! ## Panics
 //!
 //! The future's `poll` and `Drop`, the output's `Drop`, the join waker (its wake and its
-//! `Drop`) and panic payloads run inside `catch_unwind` (`harness.rs`, `util::panic`); a panic
-//! becomes the task's `JoinError` or is swallowed, and never unwinds into a scheduler or leaves
-//! a transition half done. `Schedule::unhandled_panic` runs while the task holds `RUNNING` and
-//! must not panic.
+//! `Drop`), the task hooks and panic payloads run inside `catch_unwind` (`harness.rs`,
+//! `util::panic`); a panic becomes the task's `JoinError` or is swallowed, and never unwinds
+//! into a scheduler or leaves a transition half done. `Schedule::unhandled_panic` runs while
+//! the task holds `RUNNING` and must not panic.
 
 mod abort;
 mod alloc;
@@ -109,11 +125,13 @@ pub(crate) use list::OwnedTasks;
 pub(crate) use waker::waker_vtable;
 
 pub(crate) use self::core::Header;
+use crate::runtime::hooks::TaskHooks;
 use raw::RawTask;
 use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::mem::ManuallyDrop;
+use std::panic::Location;
 use std::ptr::NonNull;
 
 /// What a task needs from the scheduler that runs it.
@@ -134,6 +152,43 @@ pub(crate) trait Schedule: Sync + Sized + 'static {
 
     /// A task panicked; the runtime may be configured to react.
     fn unhandled_panic(&self) {}
+
+    /// The task hooks of the tasks this scheduler runs; `None` (one branch for the callers)
+    /// when the user set none. The harness reads them on the thread that owns the task.
+    fn hooks(&self) -> Option<&TaskHooks> {
+        None
+    }
+}
+
+/// What a spawn call hands down to the task it creates: where the user called it and the name
+/// it was given, if any (the name is copied into the task).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SpawnMeta<'a> {
+    pub(crate) spawned_at: &'static Location<'static>,
+    pub(crate) name: Option<&'a str>,
+}
+
+impl SpawnMeta<'static> {
+    /// An unnamed task spawned at the caller's location: call it in a `#[track_caller]`
+    /// function (and only through such functions) so that it names the user's line.
+    #[track_caller]
+    pub(crate) fn caller() -> SpawnMeta<'static> {
+        SpawnMeta {
+            spawned_at: Location::caller(),
+            name: None,
+        }
+    }
+}
+
+impl<'a> SpawnMeta<'a> {
+    /// A task named `name` (if any), spawned at the caller's location.
+    #[track_caller]
+    pub(crate) fn named(name: Option<&'a str>) -> SpawnMeta<'a> {
+        SpawnMeta {
+            spawned_at: Location::caller(),
+            name,
+        }
+    }
 }
 
 /// The `OwnedTasks` entry of a task: one reference.
@@ -163,30 +218,48 @@ unsafe impl<S> Send for UnownedTask<S> {}
 // SAFETY: as for `Task`.
 unsafe impl<S> Sync for UnownedTask<S> {}
 
-/// Allocates a task: its list entry, its first `Notified`, and its `JoinHandle`.
-fn new_task<T, S>(future: T, scheduler: S, id: Id) -> (Task<S>, Notified<S>, JoinHandle<T::Output>)
+/// A task fresh from `new_task`: its spawn hook has run, and no other thread knows of it yet.
+/// `OwnedTasks::bind_unsend` or `bind_local` turns it into a list entry and its first
+/// `Notified`; every `NewTask` is bound (or, for blocking work, made an `UnownedTask`).
+pub(crate) struct NewTask<S: 'static> {
+    task: Task<S>,
+    notified: Notified<S>,
+}
+
+/// Allocates a task with a fresh id: a `NewTask` and its `JoinHandle`. Calls the spawn hook
+/// before anything else can see the task (contract), and before the caller binds it, so that
+/// the hook never runs inside a scheduler's critical section.
+pub(crate) fn new_task<T, S>(
+    future: T,
+    scheduler: S,
+    spawn: SpawnMeta<'_>,
+) -> (NewTask<S>, JoinHandle<T::Output>)
 where
     T: Future + 'static,
     S: Schedule,
 {
-    let raw = RawTask::new(future, scheduler, id);
-    let task = Task::new(raw);
+    let raw = RawTask::new(future, scheduler, Id::next(), spawn);
+    let task = Task::<S>::new(raw);
     let notified = Notified(Task::new(raw));
-    (task, notified, JoinHandle::new(raw))
+    let join = JoinHandle::new(raw);
+    if let Some(hooks) = task.scheduler().hooks() {
+        hooks.spawn(&raw.meta());
+    }
+    (NewTask { task, notified }, join)
 }
 
 /// Allocates a task that no `OwnedTasks` tracks (blocking work).
 pub(crate) fn unowned<T, S>(
     future: T,
     scheduler: S,
-    id: Id,
+    spawn: SpawnMeta<'_>,
 ) -> (UnownedTask<S>, JoinHandle<T::Output>)
 where
     T: Future + Send + 'static,
     T::Output: Send + 'static,
     S: Schedule,
 {
-    let (task, notified, join) = new_task(future, scheduler, id);
+    let (NewTask { task, notified }, join) = new_task(future, scheduler, spawn);
     // The two references of `task` and `notified` now live in the one `UnownedTask`.
     let raw = task.raw;
     std::mem::forget(task);

@@ -3,7 +3,8 @@
 use super::core::{Cell, Core, Header};
 use super::harness::Harness;
 use super::state::{State, TransitionToNotified};
-use super::{Id, Schedule};
+use super::{Id, Schedule, SpawnMeta};
+use crate::runtime::TaskMeta;
 use std::future::Future;
 use std::mem::offset_of;
 use std::ptr::NonNull;
@@ -54,8 +55,13 @@ fn vtable<T: Future, S: Schedule>() -> &'static Vtable {
 
 impl RawTask {
     /// Allocates a task holding three references (see `state::INITIAL_STATE`).
-    pub(super) fn new<T: Future, S: Schedule>(future: T, scheduler: S, id: Id) -> RawTask {
-        let ptr = Cell::new(future, scheduler, id, vtable::<T, S>()).cast::<Header>();
+    pub(super) fn new<T: Future, S: Schedule>(
+        future: T,
+        scheduler: S,
+        id: Id,
+        spawn: SpawnMeta<'_>,
+    ) -> RawTask {
+        let ptr = Cell::new(future, scheduler, id, spawn, vtable::<T, S>()).cast::<Header>();
         RawTask { ptr }
     }
 
@@ -80,6 +86,16 @@ impl RawTask {
 
     pub(super) fn id(&self) -> Id {
         self.header().id
+    }
+
+    /// What the task hooks are told about this task; borrows from it, so it lives no longer
+    /// than the `RawTask`'s use (which a reference keeps alive).
+    pub(super) fn meta(&self) -> TaskMeta<'_> {
+        let header = self.header();
+        // SAFETY: the task is alive while the `RawTask` is used, and the name is borrowed no
+        // longer than `self`.
+        let name = unsafe { Header::name(self.ptr) };
+        TaskMeta::new(header.id, header.spawned_at, name)
     }
 
     /// The scheduler stored in this task.

@@ -4,7 +4,7 @@
 #![cfg_attr(not(loom), allow(dead_code))]
 
 use crate::loom::{Arc, AtomicBool, Mutex, Ordering, StdArc};
-use crate::runtime::task::{JoinHandle, Notified, OwnedTasks, Schedule, Task};
+use crate::runtime::task::{self, JoinHandle, Notified, OwnedTasks, Schedule, SpawnMeta, Task};
 use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
@@ -113,12 +113,9 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
+    let (task, join) = task::new_task(future, mock.clone(), SpawnMeta::caller());
     // SAFETY: the future and its output are `Send`.
-    let (join, notified) = unsafe {
-        mock.owned
-            .bind_unsend(future, mock.clone(), crate::task::Id::next())
-    };
-    if let Some(notified) = notified {
+    if let Some(notified) = unsafe { mock.owned.bind_unsend(task) } {
         mock.queue.lock().push_back(notified);
     }
     join

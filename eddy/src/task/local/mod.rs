@@ -15,7 +15,7 @@ use self::shared::Shared;
 use crate::loom::{Ordering, StdArc as Arc};
 use crate::runtime::config::UnhandledPanic;
 use crate::runtime::context::disallow_block_in_place;
-use crate::runtime::task::Id;
+use crate::runtime::task::{self, SpawnMeta};
 use crate::runtime::{self, coop, Handle, Runtime, BOX_FUTURE_THRESHOLD};
 use crate::task::JoinHandle;
 use crate::util::error;
@@ -131,7 +131,20 @@ impl LocalSet {
         F: Future + 'static,
         F::Output: 'static,
     {
-        spawn_on(&self.context, future)
+        spawn_on(&self.context, future, SpawnMeta::caller())
+    }
+
+    /// `spawn_local` with a name and a location given by the caller (`task::Builder`).
+    pub(crate) fn spawn_local_with<F>(
+        &self,
+        future: F,
+        spawn: SpawnMeta<'_>,
+    ) -> JoinHandle<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        spawn_on(&self.context, future, spawn)
     }
 
     /// Runs `future` on `rt` with this set alongside: the shortcut for
@@ -211,29 +224,31 @@ impl LocalSet {
 }
 
 /// Spawns `future` onto the set of `cx`, on its owning thread.
-fn spawn_on<F>(cx: &Rc<Context>, future: F) -> JoinHandle<F::Output>
+fn spawn_on<F>(cx: &Rc<Context>, future: F, spawn: SpawnMeta<'_>) -> JoinHandle<F::Output>
 where
     F: Future + 'static,
     F::Output: 'static,
 {
     if std::mem::size_of::<F>() > BOX_FUTURE_THRESHOLD {
-        bind_and_queue(cx, Box::pin(future))
+        bind_and_queue(cx, Box::pin(future), spawn)
     } else {
-        bind_and_queue(cx, future)
+        bind_and_queue(cx, future, spawn)
     }
 }
 
-fn bind_and_queue<F>(cx: &Rc<Context>, future: F) -> JoinHandle<F::Output>
+fn bind_and_queue<F>(cx: &Rc<Context>, future: F, spawn: SpawnMeta<'_>) -> JoinHandle<F::Output>
 where
     F: Future + 'static,
     F::Output: 'static,
 {
     let shared = &cx.shared;
-    let id = Id::next();
     // SAFETY: `cx` is only reachable on the set's owning thread (`LocalSet` and the thread-local
-    // context are `!Send`), which is the list's exclusive owner and the only thread that polls
-    // or drops the set's tasks (contract in `shared.rs`).
-    let (join, notified) = unsafe { shared.owned.bind_local(future, shared.clone(), id) };
+    // context are `!Send`).
+    unsafe { shared.adopt_hooks() };
+    let (task, join) = task::new_task(future, shared.clone(), spawn);
+    // SAFETY: the owning thread is the list's exclusive owner and the only thread that polls or
+    // drops the set's tasks (contract in `shared.rs`).
+    let notified = unsafe { shared.owned.bind_local(task) };
     if let Some(notified) = notified {
         if let Some(refused) = cx.push_local(notified) {
             drop(refused);
@@ -271,11 +286,21 @@ where
     F: Future + 'static,
     F::Output: 'static,
 {
+    spawn_local_with(future, SpawnMeta::caller())
+}
+
+/// `spawn_local` with a name and a location given by the caller (`task::Builder`).
+#[track_caller]
+pub(crate) fn spawn_local_with<F>(future: F, spawn: SpawnMeta<'_>) -> JoinHandle<F::Output>
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
     if let Some(cx) = context::current() {
-        return spawn_on(&cx, future);
+        return spawn_on(&cx, future, spawn);
     }
     match Handle::try_current() {
-        Ok(handle) => handle.spawn_local_on_local_runtime(future),
+        Ok(handle) => handle.spawn_local_on_local_runtime(future, spawn),
         Err(_) => panic!("{}", error::SPAWN_LOCAL_OUTSIDE),
     }
 }

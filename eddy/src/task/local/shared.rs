@@ -9,9 +9,16 @@
 //!   thread-local `Context`; any other wake goes through `remote`, under its lock, and then wakes
 //!   the waker of whoever polls the set. `remote` becomes `None` when the set is dropped: later
 //!   wakes drop their `Notified` instead (the task is already shut down by then).
+//! * The set reports its tasks to the task hooks of the runtime it adopts, once: the runtime
+//!   current when the set is created, or else the one current at its first spawn (none, if
+//!   that spawn happens outside any runtime). `hooks` is written at most once, on the owning
+//!   thread, before the set's first task exists: until then no other thread can reach `Shared`
+//!   (only tasks and their wakers carry it elsewhere) and nothing borrows the field. From then
+//!   on it is read-only, so a task reports to all of its hooks or to none.
 
 use super::context::{self, Context};
-use crate::loom::{AtomicBool, Mutex, Ordering, StdArc as Arc};
+use crate::loom::{AtomicBool, Mutex, Ordering, StdArc as Arc, UnsafeCell};
+use crate::runtime::hooks::TaskHooks;
 use crate::runtime::task::{Notified, OwnedTasks, Schedule, Task};
 use std::collections::VecDeque;
 use std::fmt;
@@ -25,15 +32,52 @@ pub(crate) struct Shared {
     waker: Mutex<Option<Waker>>,
     /// `UnhandledPanic::ShutdownRuntime` was chosen for this set.
     pub(super) shutdown_on_panic: AtomicBool,
+    /// The task hooks the set reports to (module contract).
+    hooks: UnsafeCell<AdoptedHooks>,
+}
+
+// SAFETY: every field synchronises itself except `hooks`, which is written once before any
+// other thread can reach `Shared` and only read afterwards (module contract).
+unsafe impl Sync for Shared {}
+
+/// Which runtime's task hooks a set reports to.
+enum AdoptedHooks {
+    /// Not decided yet: the set was created outside any runtime and has had no task.
+    Undecided,
+    /// Decided; `None` when that runtime has no hooks, or there was no runtime.
+    Decided(Option<Arc<TaskHooks>>),
 }
 
 impl Shared {
     pub(super) fn new() -> Shared {
+        let hooks = match current_runtime_hooks() {
+            Some(hooks) => AdoptedHooks::Decided(hooks),
+            None => AdoptedHooks::Undecided,
+        };
         Shared {
             owned: OwnedTasks::new(1),
             remote: Mutex::new(Some(VecDeque::new())),
             waker: Mutex::new(None),
             shutdown_on_panic: AtomicBool::new(false),
+            hooks: UnsafeCell::new(hooks),
+        }
+    }
+
+    /// Settles which hooks the set reports to, if that is still open: called before each
+    /// spawn.
+    ///
+    /// # Safety
+    /// The caller is the set's owning thread.
+    pub(super) unsafe fn adopt_hooks(&self) {
+        // SAFETY: owning thread (caller); a plain read of a field only written there.
+        let undecided = self
+            .hooks
+            .with(|ptr| unsafe { matches!(*ptr, AdoptedHooks::Undecided) });
+        if undecided {
+            let hooks = AdoptedHooks::Decided(current_runtime_hooks().flatten());
+            // SAFETY: still undecided, so no task of the set exists yet: no other thread can
+            // reach `Shared`, and nothing borrows the field (module contract).
+            self.hooks.with_mut(|ptr| unsafe { *ptr = hooks });
         }
     }
 
@@ -109,6 +153,16 @@ impl Schedule for Arc<Shared> {
         }
     }
 
+    fn hooks(&self) -> Option<&TaskHooks> {
+        // SAFETY: the set has tasks (one asks), so the field is read-only now (module
+        // contract); the borrow lives no longer than `self`.
+        let adopted = self.hooks.with(|ptr| unsafe { &*ptr });
+        match adopted {
+            AdoptedHooks::Decided(hooks) => hooks.as_deref(),
+            AdoptedHooks::Undecided => None,
+        }
+    }
+
     fn unhandled_panic(&self) {
         if !self.shutdown_on_panic.load(Ordering::Relaxed) {
             return;
@@ -123,6 +177,12 @@ impl Schedule for Arc<Shared> {
             }
         });
     }
+}
+
+/// The task hooks of the runtime current on this thread: `None` outside any runtime,
+/// `Some(None)` in one without hooks.
+fn current_runtime_hooks() -> Option<Option<Arc<TaskHooks>>> {
+    crate::runtime::context::with_current(|handle| handle.task_hooks().cloned()).ok()
 }
 
 impl fmt::Debug for Shared {

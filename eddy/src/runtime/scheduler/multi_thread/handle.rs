@@ -2,7 +2,8 @@
 
 use super::worker::Shared;
 use crate::loom::StdArc as Arc;
-use crate::runtime::task::{self, JoinHandle, Schedule};
+use crate::runtime::hooks::TaskHooks;
+use crate::runtime::task::{self, JoinHandle, Schedule, SpawnMeta};
 use crate::runtime::{blocking, driver, WorkerMetrics};
 use crate::util::error;
 use std::fmt;
@@ -18,17 +19,25 @@ pub(crate) struct Handle {
 impl Handle {
     /// Spawns a `Send` future: into the spawning worker's own queue when called from one of
     /// this runtime's workers, into the inject queue otherwise.
-    pub(crate) fn spawn<F>(me: &Arc<Handle>, future: F, id: task::Id) -> JoinHandle<F::Output>
+    pub(crate) fn spawn<F>(
+        me: &Arc<Handle>,
+        future: F,
+        spawn: SpawnMeta<'_>,
+    ) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
+        let (task, join) = task::new_task(future, me.clone(), spawn);
         // SAFETY: the future and its output are `Send`.
-        let (join, notified) = unsafe { me.shared.owned.bind_unsend(future, me.clone(), id) };
-        if let Some(notified) = notified {
+        if let Some(notified) = unsafe { me.shared.owned.bind_unsend(task) } {
             <Arc<Handle> as Schedule>::schedule(notified);
         }
         join
+    }
+
+    pub(crate) fn task_hooks(&self) -> Option<&Arc<TaskHooks>> {
+        self.shared.task_hooks()
     }
 
     /// The driver's waking side: its clock and timers.

@@ -40,6 +40,7 @@ use crate::loom::{thread, Condvar, Mutex, StdArc as Arc};
 use crate::runtime::config::{Config, ThreadNameFn, UnhandledPanic};
 use crate::runtime::context::EnterRuntime;
 use crate::runtime::driver::Look;
+use crate::runtime::hooks::TaskHooks;
 use crate::runtime::scheduler::defer::Defer;
 use crate::runtime::scheduler::inject::Inject;
 use crate::runtime::task::{Notified, OwnedTasks, Schedule, Task};
@@ -920,6 +921,13 @@ impl Shared {
     }
 }
 
+impl Shared {
+    /// The user's task hooks, if any.
+    pub(super) fn task_hooks(&self) -> Option<&Arc<TaskHooks>> {
+        self.config.task_hooks.as_ref()
+    }
+}
+
 impl Handle {
     fn schedule_task(task: Notified<Arc<Handle>>, is_yield: bool) {
         let not_local = context::with_scheduler(move |cx| {
@@ -974,6 +982,10 @@ impl Schedule for Arc<Handle> {
 
     fn schedule(task: Notified<Self>) {
         Handle::schedule_task(task, false);
+    }
+
+    fn hooks(&self) -> Option<&TaskHooks> {
+        self.shared.task_hooks().map(|hooks| &**hooks)
     }
 
     fn yield_now(task: Notified<Self>) {
