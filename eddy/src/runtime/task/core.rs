@@ -315,9 +315,9 @@ mod tests {
 
     #[test]
     fn a_small_task_fills_one_128_byte_class() {
-        let counter = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = crate::loom::StdArc::new(crate::loom::AtomicUsize::new(0));
         let future = async move {
-            counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            counter.fetch_add(1, crate::loom::Ordering::Relaxed);
         };
         fn cell_size<F: Future>(_: &F) -> usize {
             std::mem::size_of::<Cell<F, OneWord>>()
