@@ -76,24 +76,8 @@ impl<E: mio::event::Source> PollEvented<E> {
     where
         &'a E: Read + 'a,
     {
-        loop {
-            let event = ready!(self.registration.poll_read_ready(cx))?;
-            let mut io = self.io();
-            match io.read(buf) {
-                Ok(n) => {
-                    // A short read drained the socket: the next read would block, so spare it
-                    // the syscall by waiting for the next event right away.
-                    if n > 0 && n < buf.len() {
-                        self.registration.clear_readiness(event);
-                    }
-                    return Poll::Ready(Ok(n));
-                }
-                Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
-                    self.registration.clear_readiness(event);
-                }
-                Err(err) => return Poll::Ready(Err(err)),
-            }
-        }
+        let len = buf.len();
+        self.poll_transfer(cx, Direction::Read, len, |mut io| io.read(buf))
     }
 
     /// Writes from `buf` once the resource is writable.
@@ -105,13 +89,26 @@ impl<E: mio::event::Source> PollEvented<E> {
     where
         &'a E: Write + 'a,
     {
+        self.poll_transfer(cx, Direction::Write, buf.len(), |mut io| io.write(buf))
+    }
+
+    /// Runs `transfer` (a read or a write of up to `len` bytes) whenever the resource is ready in
+    /// `direction`, until it does not block.
+    fn poll_transfer<'a>(
+        &'a self,
+        cx: &mut Context<'_>,
+        direction: Direction,
+        len: usize,
+        mut transfer: impl FnMut(&'a E) -> io::Result<usize>,
+    ) -> Poll<io::Result<usize>> {
         loop {
-            let event = ready!(self.registration.poll_write_ready(cx))?;
-            let mut io = self.io();
-            match io.write(buf) {
+            let event = ready!(self.registration.poll_ready(cx, direction))?;
+            match transfer(self.io()) {
                 Ok(n) => {
-                    // A short write filled the send buffer (see `poll_read`).
-                    if n > 0 && n < buf.len() {
+                    // A short transfer drained the socket (or filled its send buffer): the next
+                    // one would block, so spare it the syscall by waiting for the next event
+                    // right away.
+                    if n > 0 && n < len {
                         self.registration.clear_readiness(event);
                     }
                     return Poll::Ready(Ok(n));
